@@ -1,0 +1,65 @@
+/**
+ * The catalog of error and refusal codes that cross the wire. Codes are
+ * stable (clients match on them); messages are for people and say what to do.
+ * Each code's default message is used when a sender has nothing more specific.
+ */
+export const ERROR_CODES = {
+  // Malformed traffic. The link survives up to MAX_INVALID_FRAMES of these.
+  BAD_FRAME: 'A binary frame could not be decoded; the client and broker may be out of step. Update the client.',
+  BAD_MESSAGE: 'A control message was not valid JSON or did not match the protocol schema.',
+  FRAME_TOO_LARGE: 'A frame was larger than the protocol allows; split input into smaller writes.',
+  UNEXPECTED_MESSAGE: 'This message is not allowed here (wrong direction or before hello).',
+  VERSION_UNSUPPORTED: 'The peer speaks another major protocol version; update the older side.',
+  // Channels.
+  UNKNOWN_CHANNEL: 'No open channel has this id on this link.',
+  CHANNEL_IN_USE: 'This channel id is already open on this link; pick another.',
+  TOO_MANY_CHANNELS: 'This link has as many channels open as it may; close one first.',
+  // Machines and sessions.
+  MACHINE_NOT_FOUND: 'No machine has this name; `fleetterm ls` lists them.',
+  MACHINE_OFFLINE:
+    'The machine is enrolled but its agent is not connected; check that the agent runs and can reach the broker.',
+  SESSION_NOT_FOUND: 'The session no longer exists (it ended or its resume grace period passed); open a new one.',
+  SESSION_NOT_YOURS: 'The session belongs to another operator.',
+  AGENT_DISCONNECTED: 'The agent disconnected; the session resumes if it returns within the grace period.',
+  // Refusals by the agent's own limits and settings.
+  REMOTE_SHELL_DISABLED: 'Remote shells are disabled on this machine (remote_shell = false in the agent config).',
+  LIMIT_TOTAL_SHELLS: 'The machine runs as many shells as its agent allows (max_shells); close one first.',
+  LIMIT_OPERATOR_SHELLS:
+    'You run as many shells on this machine as its agent allows per operator (max_shells_per_operator).',
+  LOGIN_USER_NOT_ALLOWED: 'The agent does not allow shells as this login user (login_users in the agent config).',
+  LOGIN_USER_UNKNOWN: 'No such user on the machine.',
+  SPAWN_FAILED: 'The agent could not start the shell.',
+  // Session endings.
+  IDLE_TIMEOUT: 'The session was closed after being idle for the configured time (idle_timeout).',
+  MAX_LIFETIME: 'The session reached its maximum lifetime (max_session_lifetime).',
+  RESUME_EXPIRED: 'Nobody re-attached to the session within the resume grace period.',
+  AGENT_SHUTDOWN: 'The agent is shutting down.',
+  // Enrolment (HTTP).
+  ENROLL_TOKEN_UNKNOWN:
+    'The enrolment token is not known to this broker; create one with `fleetterm-broker enroll-token create`.',
+  ENROLL_TOKEN_USED: 'The enrolment token was already used; each token enrols one machine. Create a new one.',
+  ENROLL_TOKEN_EXPIRED: 'The enrolment token has expired; create a new one (see --ttl).',
+  MACHINE_NAME_TAKEN: 'Another machine already has this name; revoke it or choose another name.',
+  // Access.
+  UNAUTHORIZED: 'The token is missing, unknown, expired or revoked.',
+  FORBIDDEN: 'Your role does not allow this.',
+  BAD_REQUEST: 'The request was malformed; the message says which field.',
+  NOT_FOUND: 'No such endpoint.',
+  RATE_LIMITED: 'Too many requests; wait a moment and retry.',
+  INTERNAL: 'The broker hit an unexpected error; it was logged.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
+}
+
+export function defaultMessage(code: ErrorCode): string {
+  return ERROR_CODES[code];
+}
+
+/** Refusals after which retrying the same request cannot succeed. */
+export function isPermanentRefusal(code: ErrorCode): boolean {
+  return code !== 'MACHINE_OFFLINE' && code !== 'AGENT_DISCONNECTED' && code !== 'INTERNAL';
+}

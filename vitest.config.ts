@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['common/**/*.test.ts', 'broker/src/**/*.test.ts', 'agent/src/**/*.test.ts', 'cli/src/**/*.test.ts', 'tests/**/*.test.ts'],
+    // Real PTYs and sockets: separate processes isolate native handles.
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Two cores: a few files at once keeps timing-sensitive tests honest.
+    maxWorkers: 3,
+  },
+});
