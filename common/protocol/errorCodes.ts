@@ -20,6 +20,7 @@ export const ERROR_CODES = {
     'The machine is enrolled but its agent is not connected; check that the agent runs and can reach the broker.',
   SESSION_NOT_FOUND: 'The session no longer exists (it ended or its resume grace period passed); open a new one.',
   SESSION_NOT_YOURS: 'The session belongs to another operator.',
+  SESSION_TAKEN_OVER: 'The session was attached from another console; this one was detached from it.',
   AGENT_DISCONNECTED: 'The agent disconnected; the session resumes if it returns within the grace period.',
   // Refusals by the agent's own limits and settings.
   REMOTE_SHELL_DISABLED: 'Remote shells are disabled on this machine (remote_shell = false in the agent config).',

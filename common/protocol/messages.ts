@@ -8,8 +8,8 @@ import { MAX_COLS, MAX_ROWS } from './limits';
  *
  *   console → broker: hello, open, attach, resize, ack, close, detach
  *   broker → console: welcome, opened, exit, closed, error
- *   broker → agent:   welcome, open, attach, resize, ack, close, detach
- *   agent → broker:   hello, opened, exit, closed, error
+ *   broker → agent:   welcome, open, attach, resize, ack, close, detach, error
+ *   agent → broker:   hello, opened, exit, ended, closed, error
  */
 
 const channel = z.number().int().min(1).max(0xffff_ffff);
@@ -193,6 +193,18 @@ export const AgentOpened = z.object({
 });
 export type AgentOpened = z.infer<typeof AgentOpened>;
 
+/** A detached session (no channel) ended; the agent says so, so the broker
+ *  can record its end at once instead of at the agent's next hello. */
+export const Ended = z.object({
+  type: z.literal('ended'),
+  sessionId,
+  code: z.number().int().nullable(),
+  signal: z.string().max(32).nullable(),
+  reason: z.object({ code: errorCode, message: z.string().max(1024) }).optional(),
+  offset,
+});
+export type Ended = z.infer<typeof Ended>;
+
 export const BrokerToAgent = z.discriminatedUnion('type', [
   Welcome,
   AgentOpen,
@@ -201,8 +213,9 @@ export const BrokerToAgent = z.discriminatedUnion('type', [
   Ack,
   Close,
   Detach,
+  ErrorMessage,
 ]);
 export type BrokerToAgent = z.infer<typeof BrokerToAgent>;
 
-export const AgentToBroker = z.discriminatedUnion('type', [Hello, AgentOpened, Exit, Closed, ErrorMessage]);
+export const AgentToBroker = z.discriminatedUnion('type', [Hello, AgentOpened, Exit, Ended, Closed, ErrorMessage]);
 export type AgentToBroker = z.infer<typeof AgentToBroker>;

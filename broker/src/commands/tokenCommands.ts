@@ -1,0 +1,182 @@
+import { Command, Option } from 'commander';
+import { userInfo } from 'node:os';
+import { formatDuration } from '../../../common/duration';
+import { parseLabels } from '../../../common/labels';
+import { ConsoleOpen } from '../../../common/protocol';
+import { issueApiToken, issueEnrollToken } from '../auth/issueTokens';
+import { ROLES, type Role } from '../store/store';
+import {
+  CliError,
+  dataOption,
+  jsonOption,
+  parseTtl,
+  printJson,
+  printTable,
+  shellWord,
+  shortTime,
+  withStore,
+} from './cliSupport';
+
+const DEFAULT_BROKER_URL = 'http://127.0.0.1:7420';
+const DEFAULT_AGENT_STATE = '~/.local/share/fleetterm/agent';
+/** Operator names end up in shell environments and logs: keep them plain. */
+const OPERATOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+interface EnrollFlags {
+  data: string;
+  name: string;
+  label: string[];
+  ttl: string;
+  brokerUrl: string;
+  agentState: string;
+  json?: boolean;
+}
+
+function createEnrollToken(flags: EnrollFlags): void {
+  const name = ConsoleOpen.shape.machine.safeParse(flags.name);
+  if (!name.success) throw new CliError(`--name "${flags.name}": ${name.error.issues[0]?.message ?? 'invalid'}`);
+  const labels = parseLabels(flags.label);
+  if (!labels.ok) throw new CliError(`--label: ${labels.error}`);
+  const ttlMs = parseTtl(flags.ttl, false) ?? 0;
+  const issued = withStore(flags.data, (store) => {
+    if (store.findMachineByName(name.data)) {
+      throw new CliError(`a machine named "${name.data}" is already enrolled; choose another --name`);
+    }
+    return issueEnrollToken(store, { name: name.data, labels: labels.value, ttlMs, now: Date.now() });
+  });
+  const agentCommand = [
+    'fleetterm-agent run',
+    `--broker ${shellWord(flags.brokerUrl)}`,
+    `--enroll-token ${issued.token}`,
+    `--state ${shellWord(flags.agentState)}`,
+  ].join(' ');
+  if (flags.json) {
+    return printJson({ ...issued, expiresAt: iso(issued.expiresAt), agentCommand });
+  }
+  process.stdout.write(
+    `Enrolment token for machine "${issued.name}" (single use, expires ${shortTime(issued.expiresAt)}, ` +
+      `in ${formatDuration(ttlMs)}):\n  ${issued.token}\n\nRun this on the machine:\n  ${agentCommand}\n`,
+  );
+}
+
+interface TokenFlags {
+  data: string;
+  role: Role;
+  name?: string;
+  ttl: string;
+  json?: boolean;
+}
+
+function createApiToken(flags: TokenFlags): void {
+  const name = flags.name ?? userInfo().username;
+  if (!OPERATOR_NAME.test(name)) {
+    throw new CliError(`--name "${name}": use 1 to 64 letters, digits, . _ @ or -, starting with a letter or digit`);
+  }
+  const ttlMs = parseTtl(flags.ttl, true);
+  const issued = withStore(flags.data, (store) =>
+    issueApiToken(store, { name, role: flags.role, ttlMs, now: Date.now() }),
+  );
+  if (flags.json) return printJson({ ...issued, expiresAt: iso(issued.expiresAt) });
+  const expiry = issued.expiresAt === null ? 'never expires' : `expires ${shortTime(issued.expiresAt)}`;
+  process.stdout.write(
+    `API token ${issued.id} for ${issued.name} (${issued.role}, ${expiry}). It is shown only once:\n` +
+      `  ${issued.token}\n\nUse it with: FLEETTERM_TOKEN=${issued.token} fleetterm ls\n`,
+  );
+}
+
+function listApiTokens(flags: { data: string; json?: boolean }): void {
+  const now = Date.now();
+  const tokens = withStore(flags.data, (store) => store.listApiTokens(), { create: false });
+  const status = (t: (typeof tokens)[number]) =>
+    t.revokedAt !== null ? 'revoked' : t.expiresAt !== null && t.expiresAt <= now ? 'expired' : 'live';
+  if (flags.json) {
+    return printJson({
+      tokens: tokens.map((t) => ({
+        id: t.id,
+        name: t.name,
+        role: t.role,
+        status: status(t),
+        createdAt: iso(t.createdAt),
+        expiresAt: iso(t.expiresAt),
+        revokedAt: iso(t.revokedAt),
+        lastUsedAt: iso(t.lastUsedAt),
+      })),
+    });
+  }
+  if (tokens.length === 0) return void process.stdout.write('No API tokens yet; create one with `token create`.\n');
+  printTable(
+    ['ID', 'NAME', 'ROLE', 'STATUS', 'CREATED', 'EXPIRES', 'LAST USED'],
+    tokens.map((t) => [
+      t.id,
+      t.name,
+      t.role,
+      status(t),
+      shortTime(t.createdAt),
+      t.expiresAt === null ? 'never' : shortTime(t.expiresAt),
+      shortTime(t.lastUsedAt),
+    ]),
+  );
+}
+
+function revokeApiTokens(idOrName: string, flags: { data: string; json?: boolean }): void {
+  const revoked = withStore(flags.data, (store) => store.revokeApiTokens(idOrName, Date.now()), { create: false });
+  if (revoked === 0) throw new CliError(`no live API token has the id or name "${idOrName}"; see \`token list\``);
+  if (flags.json) return printJson({ revoked });
+  process.stdout.write(
+    `Revoked ${revoked} token${revoked === 1 ? '' : 's'}; open console links keep running until they reconnect.\n`,
+  );
+}
+
+export function enrollTokenCommand(): Command {
+  const group = new Command('enroll-token').description('one-time tokens that enrol a machine (its agent)');
+  group
+    .command('create')
+    .description('create a single-use enrolment token and print the agent command that uses it')
+    .addOption(dataOption())
+    .requiredOption('--name <name>', 'the machine name the token enrols (letters, digits, . _ -)')
+    .option('--label <key=value>', 'a label for the machine; repeat for more', collect, [])
+    .option('--ttl <duration>', 'how long the token stays valid, e.g. 15m, 2h', '15m')
+    .addOption(
+      new Option('--broker-url <url>', 'the broker URL to put in the printed agent command')
+        .env('FLEETTERM_BROKER')
+        .default(DEFAULT_BROKER_URL),
+    )
+    .option('--agent-state <dir>', 'the agent state directory to put in the printed command', DEFAULT_AGENT_STATE)
+    .addOption(jsonOption())
+    .action(createEnrollToken);
+  return group;
+}
+
+export function tokenCommand(): Command {
+  const group = new Command('token').description('API tokens for consoles and the fleetterm client');
+  group
+    .command('create')
+    .description('create an API token; its name is the operator identity in sessions and logs')
+    .addOption(dataOption())
+    .addOption(
+      new Option('--role <role>', 'admin and operator may open shells; auditor may only list')
+        .choices(ROLES)
+        .makeOptionMandatory(),
+    )
+    .option('--name <name>', 'the operator name (default: your user name)')
+    .option('--ttl <duration>', 'lifetime, e.g. 8h, 30d, or never', '30d')
+    .addOption(jsonOption())
+    .action(createApiToken);
+  group
+    .command('list')
+    .description('list API tokens (never their secrets)')
+    .addOption(dataOption())
+    .addOption(jsonOption())
+    .action(listApiTokens);
+  group
+    .command('revoke')
+    .description('revoke one token by id, or every live token of an operator by name')
+    .argument('<id-or-name>', 'a token id (tok_…) or an operator name')
+    .addOption(dataOption())
+    .addOption(jsonOption())
+    .action(revokeApiTokens);
+  return group;
+}

@@ -1,0 +1,205 @@
+import type { WebSocket } from 'ws';
+import {
+  decodeAgentToBroker,
+  decodeBinaryFrame,
+  rewriteChannel,
+  type AgentOpened,
+  type BrokerToAgent,
+  type Closed,
+  type Ended,
+  type ErrorMessage,
+  type Exit,
+} from '../../../common/protocol';
+import type { Machine } from '../store/store';
+import { Link } from './link';
+import type { Relay } from './relay';
+import { ReleasedChannels } from './releasedChannels';
+import type { Route } from './route';
+
+const MAX_CHANNEL = 0xffff_ffff;
+
+/** A machine's agent link: answers to the broker's requests and output for its channels. */
+export class AgentLink {
+  /** Routes by this link's (agent-side) channel id, which the broker chooses. */
+  readonly channels = new Map<number, Route>();
+  readonly released = new ReleasedChannels();
+  /** Errors are sent to agents too (see the report on BrokerToAgent). */
+  readonly link: Link<BrokerToAgent>;
+  private nextChannel = 1;
+
+  constructor(
+    private readonly relay: Relay,
+    ws: WebSocket,
+    readonly machine: Machine,
+  ) {
+    this.link = new Link(ws, relay.options, relay.log.child({ link: 'agent', machine: machine.name }), {
+      onText: (text) => this.onText(text),
+      onBinary: (bytes) => this.onBinary(bytes),
+      onClose: (code, reason) => relay.agentClosed(this, code, reason),
+    });
+  }
+
+  /** A channel id not in use and not recently released, so late frames cannot be misrouted. */
+  allocateChannel(): number {
+    for (;;) {
+      const channel = this.nextChannel;
+      this.nextChannel = channel >= MAX_CHANNEL ? 1 : channel + 1;
+      if (!this.channels.has(channel) && !this.released.has(channel)) return channel;
+    }
+  }
+
+  routeOf(sessionId: string): Route | undefined {
+    for (const route of this.channels.values()) if (route.sessionId === sessionId) return route;
+    return undefined;
+  }
+
+  private onText(text: string): void {
+    const decoded = decodeAgentToBroker(text);
+    if (!this.link.hasHello) {
+      const hello = this.link.acceptHello(text, decoded, 'agent');
+      if (hello) this.relay.registerAgent(this, hello);
+      return;
+    }
+    if (!decoded.ok) return this.link.invalid(decoded.error.code, decoded.error.message);
+    const message = decoded.value;
+    switch (message.type) {
+      case 'hello':
+        return this.link.invalid('UNEXPECTED_MESSAGE', 'hello was already received on this link');
+      case 'opened':
+        return this.onOpened(message);
+      case 'exit':
+        return this.onExit(message);
+      case 'ended':
+        return this.onEnded(message);
+      case 'closed':
+        return this.onClosed(message);
+      case 'error':
+        return this.onError(message);
+    }
+  }
+
+  /** Output is relayed by rewriting the frame's channel in place: the payload is never copied. */
+  private onBinary(bytes: Buffer): void {
+    if (!this.link.hasHello) return this.link.refuseBeforeHello();
+    const decoded = decodeBinaryFrame(bytes);
+    if (!decoded.ok) return this.link.invalid(decoded.error.code, decoded.error.message);
+    const frame = decoded.value;
+    if (frame.type !== 'output') {
+      return this.link.invalid('UNEXPECTED_MESSAGE', `agents send output frames, not ${frame.type}`);
+    }
+    const route = this.routeFor(frame.channel);
+    const target = route?.console;
+    if (!route || !target) return;
+    if (target.link.bufferedAmount > this.relay.options.maxConsoleBufferedBytes) {
+      target.dropSlowConsumer();
+      return;
+    }
+    route.bytesOut += frame.payload.byteLength;
+    rewriteChannel(bytes, route.consoleChannel);
+    target.link.sendBinary(bytes);
+  }
+
+  private onOpened(message: AgentOpened): void {
+    const route = this.routeFor(message.channel);
+    if (!route) return;
+    if (route.state === 'open') {
+      return this.link.invalid('UNEXPECTED_MESSAGE', `channel ${message.channel} is already open`, message.channel);
+    }
+    const attached = route.state === 'attaching';
+    route.state = 'open';
+    if (!attached) {
+      this.relay.persist('record login user', () =>
+        this.relay.store.setSessionLoginUser(route.sessionId, message.loginUser),
+      );
+    }
+    // A console that left while the open was pending was answered with `close`; the exit follows.
+    if (!route.console) return;
+    route.console.link.send({
+      type: 'opened',
+      channel: route.consoleChannel,
+      sessionId: route.sessionId,
+      machine: this.machine.name,
+      loginUser: message.loginUser,
+      offset: message.offset,
+      ...(message.lost ? { lost: message.lost } : {}),
+    });
+    this.link.log.info(
+      { sessionId: route.sessionId, operator: route.console.operator.name, loginUser: message.loginUser },
+      attached ? 'session attached' : 'session opened',
+    );
+  }
+
+  private onExit(message: Exit): void {
+    const route = this.channels.get(message.channel);
+    // An exit that crossed our detach still ends its session.
+    const sessionId = route?.sessionId ?? this.released.sessionOf(message.channel);
+    if (!sessionId) return this.link.invalid('UNKNOWN_CHANNEL', `no channel ${message.channel}`, message.channel);
+    if (route?.console) {
+      route.console.link.send({
+        type: 'exit',
+        channel: route.consoleChannel,
+        code: message.code,
+        signal: message.signal,
+        offset: message.offset,
+        ...(message.reason ? { reason: message.reason } : {}),
+      });
+    }
+    if (route) this.relay.release(route);
+    this.released.delete(message.channel);
+    this.relay.endSession(sessionId, {
+      exitCode: message.code,
+      exitSignal: message.signal,
+      endReason: message.reason?.code ?? null,
+    });
+  }
+
+  /** A detached session ended on the agent; only this machine's own sessions may be ended. */
+  private onEnded(message: Ended): void {
+    if (!this.relay.store.openSessionIds(this.machine.id).includes(message.sessionId)) {
+      return this.link.invalid('SESSION_NOT_FOUND', `no open session ${message.sessionId} on this machine`);
+    }
+    this.relay.endSession(message.sessionId, {
+      exitCode: message.code,
+      exitSignal: message.signal,
+      endReason: message.reason?.code ?? null,
+    });
+  }
+
+  private onClosed(message: Closed): void {
+    const route = this.routeFor(message.channel);
+    if (!route) return;
+    route.console?.link.send({ ...message, channel: route.consoleChannel });
+    this.relay.release(route);
+    if (!message.resumable) {
+      this.relay.endSession(route.sessionId, { exitCode: null, exitSignal: null, endReason: message.code });
+    }
+  }
+
+  /** A refused open or attach frees its channel; an error without a channel is about our own frames. */
+  private onError(message: ErrorMessage): void {
+    if (message.channel === undefined) {
+      this.link.log.warn({ code: message.code, detail: message.message }, 'agent reported an error');
+      return;
+    }
+    const route = this.routeFor(message.channel);
+    if (!route) return;
+    route.console?.link.sendError(message.code, message.message, route.consoleChannel);
+    if (route.state === 'open') return;
+    this.relay.release(route);
+    if (route.state === 'opening') {
+      this.relay.persist('forget refused session', () => this.relay.store.deleteSession(route.sessionId));
+      this.link.log.info({ sessionId: route.sessionId, code: message.code }, 'session refused');
+    } else if (message.code === 'SESSION_NOT_FOUND') {
+      this.relay.endSession(route.sessionId, { exitCode: null, exitSignal: null, endReason: 'RESUME_EXPIRED' });
+    }
+  }
+
+  /** The route on a channel; frames for a recently released channel are late, not invalid. */
+  private routeFor(channel: number): Route | undefined {
+    const route = this.channels.get(channel);
+    if (!route && !this.released.has(channel)) {
+      this.link.invalid('UNKNOWN_CHANNEL', `no channel ${channel} on this link`, channel);
+    }
+    return route;
+  }
+}

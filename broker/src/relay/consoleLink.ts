@@ -1,0 +1,132 @@
+import type { WebSocket } from 'ws';
+import {
+  CloseCode,
+  decodeBinaryFrame,
+  decodeConsoleToBroker,
+  encodeDataFrame,
+  rewriteChannel,
+  type BroadcastFrame,
+  type BrokerToConsole,
+  type Close,
+  type Detach,
+  type Ack,
+  type Resize,
+} from '../../../common/protocol';
+import type { Operator } from '../auth/authenticate';
+import { Link } from './link';
+import type { Relay } from './relay';
+import { ReleasedChannels } from './releasedChannels';
+import type { Route } from './route';
+import { attachSession, openSession } from './sessionRequests';
+
+/** An operator's console link: requests, input and broadcasts for its channels. */
+export class ConsoleLink {
+  /** Routes by this link's (console-side) channel id, which the console chooses. */
+  readonly channels = new Map<number, Route>();
+  readonly released = new ReleasedChannels();
+  readonly link: Link<BrokerToConsole>;
+
+  constructor(
+    private readonly relay: Relay,
+    ws: WebSocket,
+    readonly operator: Operator,
+  ) {
+    this.link = new Link(ws, relay.options, relay.log.child({ link: 'console', operator: operator.name }), {
+      onText: (text) => this.onText(text),
+      onBinary: (bytes) => this.onBinary(bytes),
+      onClose: (code, reason) => relay.consoleClosed(this, code, reason),
+    });
+  }
+
+  /** Its socket stopped draining: drop the link (4005); its sessions stay on the agents for resume. */
+  dropSlowConsumer(): void {
+    this.link.log.warn({ bufferedBytes: this.link.bufferedAmount }, 'slow consumer');
+    this.link.close(CloseCode.SLOW_CONSUMER, 'the client did not read its output in time');
+  }
+
+  private onText(text: string): void {
+    const decoded = decodeConsoleToBroker(text);
+    if (!this.link.hasHello) {
+      const hello = this.link.acceptHello(text, decoded, 'console');
+      if (hello) {
+        this.link.send(this.relay.welcome(this.operator.name));
+        this.link.log.info({ software: hello.software, role: this.operator.role }, 'console connected');
+      }
+      return;
+    }
+    if (!decoded.ok) return this.link.invalid(decoded.error.code, decoded.error.message);
+    const message = decoded.value;
+    switch (message.type) {
+      case 'hello':
+        return this.link.invalid('UNEXPECTED_MESSAGE', 'hello was already received on this link');
+      case 'open':
+        return openSession(this.relay, this, message);
+      case 'attach':
+        return attachSession(this.relay, this, message);
+      case 'resize':
+      case 'ack':
+      case 'close':
+        return this.forward(message);
+      case 'detach':
+        return this.onDetach(message);
+    }
+  }
+
+  private onBinary(bytes: Buffer): void {
+    if (!this.link.hasHello) return this.link.refuseBeforeHello();
+    const decoded = decodeBinaryFrame(bytes);
+    if (!decoded.ok) return this.link.invalid(decoded.error.code, decoded.error.message);
+    const frame = decoded.value;
+    if (frame.type === 'broadcast') return this.broadcast(frame);
+    if (frame.type !== 'input') return this.link.invalid('UNEXPECTED_MESSAGE', 'consoles send input, not output');
+    const route = this.routeFor(frame.channel);
+    if (!route) return;
+    route.bytesIn += frame.payload.byteLength;
+    // Relay without copying: the frame's own bytes go on, with the agent-side channel.
+    rewriteChannel(bytes, route.agentChannel);
+    route.agent.link.sendBinary(bytes);
+  }
+
+  /**
+   * One input frame per named channel. Each target needs its own header, so
+   * the (small, typed) payload is copied once per target; unknown channels
+   * are reported once and do not stop the others.
+   */
+  private broadcast(frame: BroadcastFrame): void {
+    const unknown: number[] = [];
+    for (const channel of frame.channels) {
+      const route = this.channels.get(channel);
+      if (!route) {
+        if (!this.released.has(channel)) unknown.push(channel);
+        continue;
+      }
+      route.bytesIn += frame.payload.byteLength;
+      route.agent.link.sendBinary(
+        encodeDataFrame({ type: 'input', channel: route.agentChannel, offset: 0, payload: frame.payload }),
+      );
+    }
+    if (unknown.length > 0) {
+      this.link.invalid('UNKNOWN_CHANNEL', `broadcast names channels not open on this link: ${unknown.join(', ')}`);
+    }
+  }
+
+  private forward(message: Resize | Ack | Close): void {
+    const route = this.routeFor(message.channel);
+    if (!route) return;
+    route.agent.link.send({ ...message, channel: route.agentChannel });
+  }
+
+  private onDetach(message: Detach): void {
+    const route = this.routeFor(message.channel);
+    if (route) this.relay.detach(route);
+  }
+
+  /** The route on a channel; frames for a recently released channel are late, not invalid. */
+  private routeFor(channel: number): Route | undefined {
+    const route = this.channels.get(channel);
+    if (!route && !this.released.has(channel)) {
+      this.link.invalid('UNKNOWN_CHANNEL', `no channel ${channel} on this link`, channel);
+    }
+    return route;
+  }
+}

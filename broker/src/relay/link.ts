@@ -1,0 +1,225 @@
+import type { RawData, WebSocket } from 'ws';
+import {
+  CloseCode,
+  defaultMessage,
+  encodeMessage,
+  formatVersion,
+  isCompatible,
+  MAX_INVALID_FRAMES,
+  PROTOCOL_VERSION,
+  type ErrorCode,
+  type ErrorMessage,
+  type Hello,
+} from '../../../common/protocol';
+import type { Result } from '../../../common/result';
+import type { Logger } from '../log/logger';
+
+export interface LinkTimings {
+  /** A link without a valid hello after this long is closed with 4001. */
+  helloTimeoutMs: number;
+  /** The broker pings every link this often. */
+  heartbeatIntervalMs: number;
+  /** A link that sent nothing (no frame, no pong) for this long is terminated. */
+  heartbeatTimeoutMs: number;
+}
+
+export interface LinkHandlers {
+  onText(text: string): void;
+  onBinary(bytes: Buffer): void;
+  /** Called exactly once, when the link ends for any reason (also after close()). */
+  onClose(code: number, reason: string): void;
+}
+
+/** After close() the peer gets this long to finish the closing handshake before the socket is destroyed. */
+const CLOSE_GRACE_MS = 2_000;
+
+/** ws limits close reasons to 123 bytes. */
+function shortReason(reason: string): string {
+  return Buffer.byteLength(reason) <= 123 ? reason : Buffer.from(reason).subarray(0, 120).toString('utf8');
+}
+
+/**
+ * One WebSocket link (agent or console) as the relay sees it: the hello
+ * deadline, heartbeats, the invalid-frame budget and idempotent closing.
+ * It knows nothing about channels; AgentLink and ConsoleLink do. Every
+ * handler runs inside a try/catch, so no input can crash the broker.
+ */
+export class Link<Out extends { type: string }> {
+  private closed = false;
+  private invalidFrames = 0;
+  private lastHeard = Date.now();
+  private helloTimer: NodeJS.Timeout | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private silenceTimer: NodeJS.Timeout | undefined;
+  private killTimer: NodeJS.Timeout | undefined;
+  private greeted = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly timings: LinkTimings,
+    readonly log: Logger,
+    private readonly handlers: LinkHandlers,
+  ) {
+    ws.on('message', (data: RawData, isBinary: boolean) => this.guard('message', () => this.onMessage(data, isBinary)));
+    ws.on('pong', () => (this.lastHeard = Date.now()));
+    ws.on('ping', () => (this.lastHeard = Date.now()));
+    ws.on('error', (error: Error) => this.log.info({ err: error.message }, 'link error'));
+    ws.on('close', (code: number, reason: Buffer) => this.finish(code, reason.toString('utf8')));
+    this.helloTimer = setTimeout(
+      () => this.close(CloseCode.HELLO_REQUIRED, `no hello within ${timings.helloTimeoutMs} ms`),
+      timings.helloTimeoutMs,
+    );
+    this.pingTimer = setInterval(() => this.guard('ping', () => this.ws.ping()), timings.heartbeatIntervalMs);
+    this.armSilenceTimer(timings.heartbeatTimeoutMs);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get hasHello(): boolean {
+    return this.greeted;
+  }
+
+  /** Bytes queued in the socket that the peer has not taken yet. */
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  send(message: Out | ErrorMessage): void {
+    if (this.closed) return;
+    this.ws.send(encodeMessage(message));
+  }
+
+  sendBinary(bytes: Uint8Array): void {
+    if (this.closed) return;
+    this.ws.send(bytes, { binary: true });
+  }
+
+  sendError(code: ErrorCode, message = defaultMessage(code), channel?: number): void {
+    this.send(channel === undefined ? { type: 'error', code, message } : { type: 'error', code, message, channel });
+  }
+
+  /** Answers an invalid frame with an error; closes the link with 4000 when the budget is spent. */
+  invalid(code: ErrorCode, message: string, channel?: number): void {
+    this.invalidFrames += 1;
+    this.sendError(code, message, channel);
+    this.log.info({ code, detail: message, count: this.invalidFrames }, 'invalid frame');
+    if (this.invalidFrames >= MAX_INVALID_FRAMES) {
+      this.close(CloseCode.PROTOCOL_VIOLATION, `${this.invalidFrames} invalid frames`);
+    }
+  }
+
+  /**
+   * Checks the first message of the link. On success the hello deadline is
+   * cleared and the hello returned; otherwise the peer is told why and the
+   * link closed (4001, or 4002 for another major version).
+   */
+  acceptHello<M extends { type: string }>(
+    text: string,
+    decoded: Result<M, { code: ErrorCode; message: string }>,
+    role: Hello['role'],
+  ): Hello | undefined {
+    const major = helloMajor(text);
+    if (major !== undefined && !isCompatible({ major, minor: 0 })) {
+      // Checked before the schema: another major's hello may not match this one's.
+      this.sendError(
+        'VERSION_UNSUPPORTED',
+        `this broker speaks protocol ${formatVersion(PROTOCOL_VERSION)} and the peer ${major}.x; update the older side`,
+      );
+      this.close(CloseCode.VERSION_UNSUPPORTED, 'unsupported protocol version');
+      return undefined;
+    }
+    if (!decoded.ok) {
+      this.sendError(decoded.error.code, `the first message must be a valid hello: ${decoded.error.message}`);
+      this.close(CloseCode.HELLO_REQUIRED, 'invalid hello');
+      return undefined;
+    }
+    if (decoded.value.type !== 'hello') {
+      this.sendError('UNEXPECTED_MESSAGE', `the first message must be hello, not ${decoded.value.type}`);
+      this.close(CloseCode.HELLO_REQUIRED, 'hello required');
+      return undefined;
+    }
+    // Both directions' unions hold the same Hello schema.
+    const hello = decoded.value as unknown as Hello;
+    if (hello.role !== role) {
+      this.sendError('UNEXPECTED_MESSAGE', `this endpoint is for ${role}s, but the hello says ${hello.role}`);
+      this.close(CloseCode.HELLO_REQUIRED, 'wrong role');
+      return undefined;
+    }
+    this.greeted = true;
+    clearTimeout(this.helloTimer);
+    return hello;
+  }
+
+  /** Refuses anything but a text hello as the first frame (4001). */
+  refuseBeforeHello(): void {
+    this.sendError('UNEXPECTED_MESSAGE', 'the first message must be hello');
+    this.close(CloseCode.HELLO_REQUIRED, 'hello required');
+  }
+
+  /** Closes the link (idempotent). The close handlers run now, not when the peer answers. */
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.guard('close', () => this.ws.close(code, shortReason(reason)));
+    this.killTimer = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
+    this.killTimer.unref();
+    this.finish(code, reason);
+  }
+
+  /** Runs a handler so that nothing it throws escapes into the event loop. */
+  guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.log.error({ err: error instanceof Error ? error.stack : String(error), what }, 'handler failed');
+      if (what === 'message') this.sendError('INTERNAL');
+    }
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    this.lastHeard = Date.now();
+    if (this.closed) return;
+    // With the default binaryType ('nodebuffer') ws hands over one Buffer, also for fragmented messages.
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
+    if (isBinary) this.handlers.onBinary(bytes);
+    else this.handlers.onText(bytes.toString('utf8'));
+  }
+
+  /** One timer per link, re-armed at most once per timeout, instead of one per received frame. */
+  private armSilenceTimer(delayMs: number): void {
+    this.silenceTimer = setTimeout(() => {
+      const silentFor = Date.now() - this.lastHeard;
+      if (silentFor >= this.timings.heartbeatTimeoutMs) {
+        this.log.info({ silentMs: silentFor }, 'heartbeat timeout');
+        this.guard('terminate', () => this.ws.terminate());
+        this.finish(1006, 'heartbeat timeout');
+      } else {
+        this.armSilenceTimer(this.timings.heartbeatTimeoutMs - silentFor);
+      }
+    }, delayMs);
+  }
+
+  private finish(code: number, reason: string): void {
+    if (this.closed) {
+      clearTimeout(this.killTimer);
+      return;
+    }
+    this.closed = true;
+    clearTimeout(this.helloTimer);
+    clearInterval(this.pingTimer);
+    clearTimeout(this.silenceTimer);
+    this.guard('close', () => this.handlers.onClose(code, reason));
+  }
+}
+
+/** The major version a hello claims, read without the schema; undefined when the text is no hello. */
+function helloMajor(text: string): number | undefined {
+  try {
+    const value = JSON.parse(text) as { type?: unknown; protocol?: { major?: unknown } } | null;
+    const major = value?.type === 'hello' ? value.protocol?.major : undefined;
+    return typeof major === 'number' && Number.isInteger(major) && major >= 0 ? major : undefined;
+  } catch {
+    return undefined;
+  }
+}

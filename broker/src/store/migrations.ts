@@ -1,0 +1,64 @@
+/**
+ * Numbered schema migrations. Migration n (1-based) takes a database from
+ * `PRAGMA user_version = n - 1` to `n`; each runs in its own transaction, so
+ * a failed step leaves the database at the previous version. Never edit a
+ * released step: append a new one.
+ *
+ * Times are INTEGER milliseconds since the epoch (UTC); labels are JSON text.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: machines, enrolment tokens, API tokens, sessions.
+  `
+  CREATE TABLE machines (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    labels TEXT NOT NULL DEFAULT '{}',
+    os TEXT NOT NULL DEFAULT '',
+    arch TEXT NOT NULL DEFAULT '',
+    hostname TEXT NOT NULL DEFAULT '',
+    agent_version TEXT NOT NULL DEFAULT '',
+    credential_hash TEXT NOT NULL UNIQUE,
+    online INTEGER NOT NULL DEFAULT 0,
+    last_seen INTEGER,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE TABLE enroll_tokens (
+    hash TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    labels TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER,
+    machine_id TEXT REFERENCES machines(id)
+  );
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'operator', 'auditor')),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    revoked_at INTEGER,
+    last_used_at INTEGER
+  );
+  CREATE INDEX api_tokens_name ON api_tokens(name);
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    operator TEXT NOT NULL,
+    machine_id TEXT NOT NULL REFERENCES machines(id),
+    login_user TEXT,
+    mode TEXT NOT NULL CHECK (mode IN ('shell', 'exec')),
+    command TEXT,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    exit_code INTEGER,
+    exit_signal TEXT,
+    end_reason TEXT,
+    bytes_in INTEGER NOT NULL DEFAULT 0,
+    bytes_out INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX sessions_started ON sessions(started_at DESC);
+  CREATE INDEX sessions_open ON sessions(machine_id) WHERE ended_at IS NULL;
+  `,
+];

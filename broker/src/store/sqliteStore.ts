@@ -1,0 +1,328 @@
+import type Database from 'better-sqlite3';
+import type { Labels } from '../../../common/labels';
+import { err, ok, type Result } from '../../../common/result';
+import type { SessionMode } from '../../../common/protocol';
+import type {
+  AgentInfo,
+  ApiTokenRecord,
+  EnrollInput,
+  EnrollRefusal,
+  EnrollTokenRecord,
+  Machine,
+  MachineSummary,
+  NewSession,
+  Role,
+  SessionEnd,
+  SessionRecord,
+  SessionSummary,
+  Store,
+} from './store';
+
+interface MachineRow {
+  id: string;
+  name: string;
+  labels: string;
+  os: string;
+  arch: string;
+  hostname: string;
+  agent_version: string;
+  online: number;
+  last_seen: number | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+interface ApiTokenRow {
+  id: string;
+  name: string;
+  hash: string;
+  role: Role;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+interface SessionRow {
+  id: string;
+  operator: string;
+  machine_id: string;
+  machine_name: string;
+  login_user: string | null;
+  mode: SessionMode;
+  command: string | null;
+  started_at: number;
+  ended_at: number | null;
+  exit_code: number | null;
+  exit_signal: string | null;
+  end_reason: string | null;
+  bytes_in: number;
+  bytes_out: number;
+}
+
+function parseLabels(text: string): Labels {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Labels) : {};
+  } catch {
+    return {};
+  }
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function toMachine(row: MachineRow): Machine {
+  return {
+    id: row.id,
+    name: row.name,
+    labels: parseLabels(row.labels),
+    os: row.os,
+    arch: row.arch,
+    hostname: row.hostname,
+    agentVersion: row.agent_version,
+    online: row.online === 1,
+    lastSeen: row.last_seen,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+function toApiToken(row: ApiTokenRow): ApiTokenRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    hash: row.hash,
+    role: row.role,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    lastUsedAt: row.last_used_at,
+  };
+}
+
+const SESSION_SELECT = `
+  SELECT s.*, m.name AS machine_name FROM sessions s JOIN machines m ON m.id = s.machine_id`;
+
+/** The embedded default Store: one SQLite file, see openSqliteStore. */
+export class SqliteStore implements Store {
+  private closed = false;
+
+  constructor(readonly db: Database.Database) {}
+
+  enroll(input: EnrollInput): Result<Machine, EnrollRefusal> {
+    return this.db.transaction((): Result<Machine, EnrollRefusal> => {
+      const token = this.db.prepare('SELECT * FROM enroll_tokens WHERE hash = ?').get(input.tokenHash) as
+        { name: string; labels: string; expires_at: number; used_at: number | null } | undefined;
+      if (!token) return err('ENROLL_TOKEN_UNKNOWN');
+      if (token.used_at !== null) return err('ENROLL_TOKEN_USED');
+      if (token.expires_at <= input.now) return err('ENROLL_TOKEN_EXPIRED');
+      if (this.db.prepare('SELECT 1 FROM machines WHERE name = ?').get(token.name)) return err('MACHINE_NAME_TAKEN');
+      this.db
+        .prepare(
+          `INSERT INTO machines (id, name, labels, os, arch, hostname, agent_version, credential_hash, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          input.machineId,
+          token.name,
+          token.labels,
+          input.os,
+          input.arch,
+          input.hostname,
+          input.agentVersion,
+          input.credentialHash,
+          input.now,
+        );
+      this.db
+        .prepare('UPDATE enroll_tokens SET used_at = ?, machine_id = ? WHERE hash = ?')
+        .run(input.now, input.machineId, input.tokenHash);
+      const row = this.db.prepare('SELECT * FROM machines WHERE id = ?').get(input.machineId) as MachineRow;
+      return ok(toMachine(row));
+    })();
+  }
+
+  findMachineByName(name: string): Machine | undefined {
+    const row = this.db.prepare('SELECT * FROM machines WHERE name = ?').get(name) as MachineRow | undefined;
+    return row && toMachine(row);
+  }
+
+  findMachineByCredential(credentialHash: string): Machine | undefined {
+    const row = this.db.prepare('SELECT * FROM machines WHERE credential_hash = ?').get(credentialHash) as
+      MachineRow | undefined;
+    return row && toMachine(row);
+  }
+
+  listMachines(): MachineSummary[] {
+    const rows = this.db
+      .prepare(
+        `SELECT m.*, (SELECT COUNT(*) FROM sessions s WHERE s.machine_id = m.id AND s.ended_at IS NULL) AS open_sessions
+         FROM machines m WHERE m.revoked_at IS NULL ORDER BY m.name`,
+      )
+      .all() as Array<MachineRow & { open_sessions: number }>;
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      labels: parseLabels(row.labels),
+      os: row.os,
+      arch: row.arch,
+      hostname: row.hostname,
+      online: row.online === 1,
+      lastSeen: iso(row.last_seen),
+      sessions: row.open_sessions,
+    }));
+  }
+
+  markMachineOnline(id: string, info: AgentInfo, now: number): void {
+    this.db
+      .prepare(
+        'UPDATE machines SET online = 1, last_seen = ?, hostname = ?, os = ?, arch = ?, agent_version = ? WHERE id = ?',
+      )
+      .run(now, info.hostname, info.os, info.arch, info.agentVersion, id);
+  }
+
+  markMachineOffline(id: string, now: number): void {
+    this.db.prepare('UPDATE machines SET online = 0, last_seen = ? WHERE id = ?').run(now, id);
+  }
+
+  markAllMachinesOffline(now: number): void {
+    this.db.prepare('UPDATE machines SET online = 0, last_seen = ? WHERE online = 1').run(now);
+  }
+
+  createEnrollToken(token: EnrollTokenRecord): void {
+    this.db
+      .prepare('INSERT INTO enroll_tokens (hash, name, labels, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+      .run(token.hash, token.name, JSON.stringify(token.labels), token.createdAt, token.expiresAt);
+  }
+
+  createApiToken(token: ApiTokenRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO api_tokens (id, name, hash, role, created_at, expires_at, revoked_at, last_used_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        token.id,
+        token.name,
+        token.hash,
+        token.role,
+        token.createdAt,
+        token.expiresAt,
+        token.revokedAt,
+        token.lastUsedAt,
+      );
+  }
+
+  findApiTokenByHash(hash: string): ApiTokenRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM api_tokens WHERE hash = ?').get(hash) as ApiTokenRow | undefined;
+    return row && toApiToken(row);
+  }
+
+  touchApiToken(id: string, now: number): void {
+    this.db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(now, id);
+  }
+
+  listApiTokens(): ApiTokenRecord[] {
+    const rows = this.db.prepare('SELECT * FROM api_tokens ORDER BY created_at, id').all() as ApiTokenRow[];
+    return rows.map(toApiToken);
+  }
+
+  revokeApiTokens(idOrName: string, now: number): number {
+    return this.db
+      .prepare('UPDATE api_tokens SET revoked_at = ? WHERE (id = ? OR name = ?) AND revoked_at IS NULL')
+      .run(now, idOrName, idOrName).changes;
+  }
+
+  insertSession(session: NewSession): void {
+    this.db
+      .prepare(
+        `INSERT INTO sessions (id, operator, machine_id, login_user, mode, command, started_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        session.id,
+        session.operator,
+        session.machineId,
+        session.loginUser,
+        session.mode,
+        session.command,
+        session.startedAt,
+      );
+  }
+
+  deleteSession(id: string): void {
+    this.db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
+  }
+
+  setSessionLoginUser(id: string, loginUser: string): void {
+    this.db.prepare('UPDATE sessions SET login_user = ? WHERE id = ?').run(loginUser, id);
+  }
+
+  addSessionBytes(id: string, bytesIn: number, bytesOut: number): void {
+    if (bytesIn === 0 && bytesOut === 0) return;
+    this.db
+      .prepare('UPDATE sessions SET bytes_in = bytes_in + ?, bytes_out = bytes_out + ? WHERE id = ?')
+      .run(bytesIn, bytesOut, id);
+  }
+
+  endSession(id: string, end: SessionEnd): void {
+    this.db
+      .prepare(
+        `UPDATE sessions SET ended_at = ?, exit_code = ?, exit_signal = ?, end_reason = ?
+         WHERE id = ? AND ended_at IS NULL`,
+      )
+      .run(end.endedAt, end.exitCode, end.exitSignal, end.endReason, id);
+  }
+
+  findSession(id: string): SessionRecord | undefined {
+    const row = this.db.prepare(`${SESSION_SELECT} WHERE s.id = ?`).get(id) as SessionRow | undefined;
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      operator: row.operator,
+      machineId: row.machine_id,
+      loginUser: row.login_user,
+      mode: row.mode,
+      command: row.command,
+      startedAt: row.started_at,
+      endedAt: row.ended_at,
+      exitCode: row.exit_code,
+      exitSignal: row.exit_signal,
+      endReason: row.end_reason,
+      bytesIn: row.bytes_in,
+      bytesOut: row.bytes_out,
+    };
+  }
+
+  openSessionIds(machineId: string): string[] {
+    const rows = this.db
+      .prepare('SELECT id FROM sessions WHERE machine_id = ? AND ended_at IS NULL')
+      .all(machineId) as Array<{ id: string }>;
+    return rows.map((row) => row.id);
+  }
+
+  listSessions(limit: number): SessionSummary[] {
+    const rows = this.db
+      .prepare(`${SESSION_SELECT} ORDER BY s.started_at DESC, s.rowid DESC LIMIT ?`)
+      .all(limit) as SessionRow[];
+    return rows.map((row) => ({
+      id: row.id,
+      operator: row.operator,
+      machine: row.machine_name,
+      loginUser: row.login_user,
+      mode: row.mode,
+      startedAt: new Date(row.started_at).toISOString(),
+      endedAt: iso(row.ended_at),
+      exitCode: row.exit_code,
+      exitSignal: row.exit_signal,
+      endReason: row.end_reason,
+      bytesIn: row.bytes_in,
+      bytesOut: row.bytes_out,
+    }));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}

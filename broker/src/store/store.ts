@@ -1,0 +1,159 @@
+import type { Labels } from '../../../common/labels';
+import type { Result } from '../../../common/result';
+import type { SessionMode } from '../../../common/protocol';
+
+/**
+ * The broker's persistent state, behind an interface so that another engine
+ * (PostgreSQL for a scaled-out broker) can replace SQLite. Methods are
+ * synchronous because the embedded engine is; the relay keeps what it needs
+ * on the data path in memory and only writes here at session boundaries, so
+ * an asynchronous engine can later sit behind a write-behind queue.
+ * Times are milliseconds since the epoch.
+ */
+export interface Store {
+  // ------------------------------------------------------------ machines
+  /** Spends an enrolment token and creates the machine it names, atomically. */
+  enroll(input: EnrollInput): Result<Machine, EnrollRefusal>;
+  findMachineByName(name: string): Machine | undefined;
+  findMachineByCredential(credentialHash: string): Machine | undefined;
+  listMachines(): MachineSummary[];
+  /** Records a machine's agent as connected, with what its hello said. */
+  markMachineOnline(id: string, info: AgentInfo, now: number): void;
+  markMachineOffline(id: string, now: number): void;
+  /** At start-up no agent is connected yet, whatever the last run left behind. */
+  markAllMachinesOffline(now: number): void;
+
+  // ------------------------------------------------------------ tokens
+  createEnrollToken(token: EnrollTokenRecord): void;
+  createApiToken(token: ApiTokenRecord): void;
+  findApiTokenByHash(hash: string): ApiTokenRecord | undefined;
+  touchApiToken(id: string, now: number): void;
+  listApiTokens(): ApiTokenRecord[];
+  /** Revokes the token with this id, or every live token with this name. Returns how many. */
+  revokeApiTokens(idOrName: string, now: number): number;
+
+  // ------------------------------------------------------------ sessions
+  insertSession(session: NewSession): void;
+  /** Forgets a session that never started (the agent refused it). */
+  deleteSession(id: string): void;
+  setSessionLoginUser(id: string, loginUser: string): void;
+  addSessionBytes(id: string, bytesIn: number, bytesOut: number): void;
+  /** Ends a session once; later calls for an ended session change nothing. */
+  endSession(id: string, end: SessionEnd): void;
+  findSession(id: string): SessionRecord | undefined;
+  openSessionIds(machineId: string): string[];
+  /** Newest first. */
+  listSessions(limit: number): SessionSummary[];
+
+  close(): void;
+}
+
+export type Role = 'admin' | 'operator' | 'auditor';
+export const ROLES: readonly Role[] = ['admin', 'operator', 'auditor'];
+
+export interface Machine {
+  id: string;
+  name: string;
+  labels: Labels;
+  os: string;
+  arch: string;
+  hostname: string;
+  agentVersion: string;
+  online: boolean;
+  lastSeen: number | null;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** The shape of `GET /api/v1/machines` and `fleetterm-broker machines --json`. */
+export interface MachineSummary {
+  id: string;
+  name: string;
+  labels: Labels;
+  os: string;
+  arch: string;
+  hostname: string;
+  online: boolean;
+  lastSeen: string | null;
+  /** Open sessions. */
+  sessions: number;
+}
+
+export interface AgentInfo {
+  hostname: string;
+  os: string;
+  arch: string;
+  agentVersion: string;
+}
+
+export interface EnrollInput extends AgentInfo {
+  tokenHash: string;
+  credentialHash: string;
+  machineId: string;
+  now: number;
+}
+
+export type EnrollRefusal =
+  'ENROLL_TOKEN_UNKNOWN' | 'ENROLL_TOKEN_USED' | 'ENROLL_TOKEN_EXPIRED' | 'MACHINE_NAME_TAKEN';
+
+export interface EnrollTokenRecord {
+  hash: string;
+  name: string;
+  labels: Labels;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface ApiTokenRecord {
+  id: string;
+  name: string;
+  hash: string;
+  role: Role;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export interface NewSession {
+  id: string;
+  operator: string;
+  machineId: string;
+  loginUser: string | null;
+  mode: SessionMode;
+  command: string | null;
+  startedAt: number;
+}
+
+export interface SessionEnd {
+  endedAt: number;
+  exitCode: number | null;
+  exitSignal: string | null;
+  /** An error-catalog code when the session did not end by its own exit. */
+  endReason: string | null;
+}
+
+export interface SessionRecord extends NewSession {
+  endedAt: number | null;
+  exitCode: number | null;
+  exitSignal: string | null;
+  endReason: string | null;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** The shape of `GET /api/v1/sessions` and `fleetterm-broker sessions --json`. */
+export interface SessionSummary {
+  id: string;
+  operator: string;
+  machine: string;
+  loginUser: string | null;
+  mode: SessionMode;
+  startedAt: string;
+  endedAt: string | null;
+  exitCode: number | null;
+  exitSignal: string | null;
+  endReason: string | null;
+  bytesIn: number;
+  bytesOut: number;
+}
