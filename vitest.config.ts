@@ -2,7 +2,16 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['common/**/*.test.ts', 'broker/src/**/*.test.ts', 'agent/src/**/*.test.ts', 'cli/src/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: [
+      'common/**/*.test.ts',
+      'broker/src/**/*.test.ts',
+      'agent/src/**/*.test.ts',
+      'cli/src/**/*.test.ts',
+      'src-main/**/*.test.ts',
+      'src-preload/**/*.test.ts',
+      'src-renderer/**/*.test.{ts,tsx}',
+      'tests/**/*.test.ts',
+    ],
     // Real PTYs and sockets: separate processes isolate native handles.
     pool: 'forks',
     testTimeout: 30_000,

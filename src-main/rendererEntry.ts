@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** What a console window loads. */
+export type RendererEntry = { kind: 'dev-server'; url: string } | { kind: 'file'; path: string; url: string };
+
+export interface RendererEntryInput {
+  /** app.isPackaged: an installed app always loads its own files. */
+  isPackaged: boolean;
+  /** ELECTRON_RENDERER_URL, set by `electron-vite dev`. */
+  devServerUrl: string | undefined;
+  /** The built renderer folder (out/renderer). */
+  rendererDir: string;
+}
+
+export interface ResolvedRendererEntry {
+  entry: RendererEntry;
+  /** Set when a dev server URL was given but refused; the caller logs it. */
+  warning: string | null;
+}
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Chooses the built files or the Vite dev server. The dev server is used
+ * only in an unpackaged app and only on loopback over http(s): an
+ * environment variable must never be able to point an installed console,
+ * with its preload API, at a page from somewhere else.
+ */
+export function resolveRendererEntry(input: RendererEntryInput): ResolvedRendererEntry {
+  const path = join(input.rendererDir, 'index.html');
+  const fileEntry: RendererEntry = { kind: 'file', path, url: pathToFileURL(path).href };
+  if (input.devServerUrl === undefined || input.devServerUrl === '') return { entry: fileEntry, warning: null };
+  if (input.isPackaged) {
+    return {
+      entry: fileEntry,
+      warning: 'ELECTRON_RENDERER_URL is ignored in a packaged app; loading the built console',
+    };
+  }
+  if (!isLoopbackHttpUrl(input.devServerUrl)) {
+    return {
+      entry: fileEntry,
+      warning: `ELECTRON_RENDERER_URL must be an http:// URL on loopback (got ${input.devServerUrl}); loading the built console`,
+    };
+  }
+  return { entry: { kind: 'dev-server', url: input.devServerUrl }, warning: null };
+}
+
+function isLoopbackHttpUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && loopbackHosts.has(parsed.hostname);
+  } catch {
+    return false;
+  }
+}
