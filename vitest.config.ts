@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: [
       'common/**/*.test.ts',
+      'node-common/**/*.test.ts',
       'broker/src/**/*.test.ts',
       'agent/src/**/*.test.ts',
       'cli/src/**/*.test.ts',

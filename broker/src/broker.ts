@@ -9,7 +9,7 @@ import {
 import { createApiHandler } from './http/apiHandler';
 import { createUpgradeHandler } from './http/upgradeHandler';
 import { formatHttpUrl, isLoopbackHost, PLAIN_HTTP_LOOPBACK_ONLY } from './listenAddress';
-import { silentLogger, type Logger } from './log/logger';
+import { silentLogger, type Logger } from '../../node-common/logger';
 import { Relay } from './relay/relay';
 import { openSqliteStore } from './store/openSqliteStore';
 import type { Store } from './store/store';

@@ -1,4 +1,5 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
+import { isLoopbackHost, PLAIN_HTTP_LOOPBACK_ONLY } from '../../common/brokerUrl';
 import { err, ok, type Result } from '../../common/result';
 
 export interface ListenAddress {
@@ -8,10 +9,7 @@ export interface ListenAddress {
 
 export const DEFAULT_LISTEN = '127.0.0.1:7420';
 
-/** The refusal for a non-loopback listener without TLS (shared wording across the parts). */
-export const PLAIN_HTTP_LOOPBACK_ONLY =
-  'plain http:// and ws:// are allowed only on loopback; use https:// (TLS support arrives with the trust work; ' +
-  'until then run the broker on 127.0.0.1 behind a TLS-terminating proxy)';
+export { isLoopbackHost, PLAIN_HTTP_LOOPBACK_ONLY };
 
 /** Parses `HOST:PORT` (`[::1]:7420` for IPv6); port 0 picks a free port. */
 export function parseListenAddress(text: string): Result<ListenAddress, string> {
@@ -27,15 +25,6 @@ export function parseListenAddress(text: string): Result<ListenAddress, string> 
     return err(`--listen "${text}": ${host} is not an IPv6 address; write HOST:PORT as [::1]:7420`);
   }
   return ok({ host, port });
-}
-
-/** 127.0.0.0/8, ::1 and localhost: the only places plain HTTP may listen. Names other than localhost are not resolved. */
-export function isLoopbackHost(host: string): boolean {
-  const lower = host.toLowerCase();
-  if (lower === 'localhost') return true;
-  if (isIPv4(lower)) return lower.startsWith('127.');
-  if (isIPv6(lower)) return lower === '::1' || lower === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(lower);
-  return false;
 }
 
 /** The URL to reach a listener: loopback aliases stay as they are, IPv6 in brackets. */

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { createBroker, InsecureListenError } from '../broker';
 import { DEFAULT_LISTEN, isLoopbackHost, parseListenAddress } from '../listenAddress';
-import { createLogger, type LogFormat } from '../log/logger';
+import { createLogger, type LogFormat } from '../../../node-common/logger';
 import { CliError, dataOption } from './cliSupport';
 
 interface ServeFlags {
@@ -29,7 +29,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   const address = parseListenAddress(flags.listen);
   if (!address.ok) throw new CliError(address.error);
   if (!isLoopbackHost(address.value.host)) throw new CliError(new InsecureListenError(address.value.host).message, 2);
-  const log = createLogger(flags.logFormat);
+  const log = createLogger('fleetterm-broker', flags.logFormat);
   let broker;
   try {
     broker = await createBroker({

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { formatVersion, PROTOCOL_VERSION } from '../../../common/protocol';
 import { authenticateOperator, type Operator } from '../auth/authenticate';
 import { generateSecret, hashSecret, SecretPrefix } from '../auth/secrets';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../../../node-common/logger';
 import type { EnrollRefusal, Store } from '../store/store';
 import { BROKER_VERSION } from '../version';
 import { HttpError, sendError, sendJson } from './httpError';

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '../../../common/protocol';
 import { authenticateMachine, authenticateOperator } from '../auth/authenticate';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../../../node-common/logger';
 import type { Relay } from '../relay/relay';
 import type { Store } from '../store/store';
 import { HttpError, rawHttpError } from './httpError';

@@ -12,7 +12,7 @@ import {
   type Hello,
 } from '../../../common/protocol';
 import type { Result } from '../../../common/result';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../../../node-common/logger';
 
 export interface LinkTimings {
   /** A link without a valid hello after this long is closed with 4001. */

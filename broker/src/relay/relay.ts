@@ -8,7 +8,7 @@ import {
   type Welcome,
 } from '../../../common/protocol';
 import type { Operator } from '../auth/authenticate';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../../../node-common/logger';
 import type { Machine, SessionEnd, Store } from '../store/store';
 import { BROKER_SOFTWARE } from '../version';
 import { AgentLink } from './agentLink';

@@ -45,8 +45,12 @@ function prettyStream(out: NodeJS.WritableStream): Writable {
  * for a `msg`), or short human lines on stderr. Writes are synchronous so
  * nothing is lost when the process exits right after logging.
  */
-export function createLogger(format: LogFormat = 'json', level = process.env.FLEETTERM_LOG_LEVEL ?? 'info'): Logger {
-  const options = { level, base: { name: 'fleetterm-broker' } };
+export function createLogger(
+  name: string,
+  format: LogFormat = 'json',
+  level = process.env.FLEETTERM_LOG_LEVEL ?? 'info',
+): Logger {
+  const options = { level, base: { name } };
   if (format === 'pretty') return pino(options, prettyStream(process.stderr));
   return pino(options, pino.destination({ dest: 1, sync: true }));
 }

@@ -1,0 +1,141 @@
+// `npm start`: a broker on loopback with its data under .fleetterm/, and an
+// agent for this machine, enrolled on first start. Logs go to
+// .fleetterm/logs/; this terminal shows what to try. Ctrl-C stops both.
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const home = process.env.FLEETTERM_HOME ?? join(root, '.fleetterm');
+const port = process.env.FLEETTERM_PORT ?? '7420';
+const paths = {
+  brokerData: join(home, 'broker'),
+  agentState: join(home, 'agent'),
+  agentConfig: join(home, 'agent.json'),
+  operatorToken: join(home, 'operator-token'),
+  logs: join(home, 'logs'),
+};
+const bins = {
+  broker: join(root, 'broker/bin/fleetterm-broker.js'),
+  agent: join(root, 'agent/bin/fleetterm-agent.js'),
+};
+const machineName =
+  hostname()
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, 63) || 'this-machine';
+
+mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
+
+const children = new Set();
+let stopping = false;
+
+function say(line = '') {
+  process.stdout.write(`${line}\n`);
+}
+
+function brokerCommand(args) {
+  return execFileSync(process.execPath, [bins.broker, ...args, '--data', paths.brokerData], { encoding: 'utf8' });
+}
+
+/** Starts a part with its JSON log in .fleetterm/logs and resolves on the record `msg`. */
+function startPart(name, args, readyMsg) {
+  const logPath = join(paths.logs, `${name}.log`);
+  const log = createWriteStream(logPath, { flags: 'a' });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.stderr.pipe(log);
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      log.write(`${line}\n`);
+      let record;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (record.msg === readyMsg) resolve({ child, record });
+    });
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      if (stopping) return;
+      const why = `${name} exited (${signal ?? `code ${code}`}); see ${relative(process.cwd(), logPath)}`;
+      reject(new Error(why));
+      say(`\n${why}`);
+      void shutdown(1);
+    });
+  });
+}
+
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  say('\nStopping the agent and the broker…');
+  const exits = [...children].map((child) => new Promise((resolve) => child.once('exit', resolve)));
+  for (const child of children) child.kill('SIGTERM');
+  const force = setTimeout(() => children.forEach((child) => child.kill('SIGKILL')), 5000);
+  await Promise.all(exits);
+  clearTimeout(force);
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+/** The operator token is kept between starts; a revoked or expired one is replaced. */
+async function operatorToken(url) {
+  if (existsSync(paths.operatorToken)) {
+    const token = readFileSync(paths.operatorToken, 'utf8').trim();
+    const answer = await fetch(`${url}/api/v1/machines`, { headers: { authorization: `Bearer ${token}` } });
+    if (answer.ok) return token;
+  }
+  const created = JSON.parse(brokerCommand(['token', 'create', '--role', 'admin', '--name', 'local-admin', '--ttl', '90d', '--json']));
+  writeFileSync(paths.operatorToken, `${created.token}\n`, { mode: 0o600 });
+  chmodSync(paths.operatorToken, 0o600);
+  return created.token;
+}
+
+try {
+  const { record } = await startPart(
+    'broker',
+    [bins.broker, 'serve', '--data', paths.brokerData, '--listen', `127.0.0.1:${port}`],
+    'listening',
+  );
+  const url = String(record.url);
+  const token = await operatorToken(url);
+
+  if (!existsSync(paths.agentConfig)) {
+    writeFileSync(paths.agentConfig, `${JSON.stringify({ remote_shell: true }, null, 2)}\n`);
+  }
+  const enrolled = existsSync(join(paths.agentState, 'credential.json'));
+  const agentArgs = [bins.agent, 'run', '--broker', url, '--state', paths.agentState, '--config', paths.agentConfig];
+  if (!enrolled) {
+    const created = JSON.parse(
+      brokerCommand(['enroll-token', 'create', '--name', machineName, '--label', 'env=local', '--ttl', '15m', '--json']),
+    );
+    agentArgs.push('--enroll-token', created.token);
+  }
+  await startPart('agent', agentArgs, 'connected');
+
+  const rel = relative(process.cwd(), home) || '.';
+  say('');
+  say(`Fleetterm is running on ${url}`);
+  say(`  broker data:  ${rel}/broker   agent state: ${rel}/agent   logs: ${rel}/logs`);
+  say(`  this machine: ${machineName} (labels env=local)`);
+  say('');
+  say('In another terminal, from this folder:');
+  say(`  export FLEETTERM_BROKER=${url}`);
+  say(`  export FLEETTERM_TOKEN=$(cat ${rel}/operator-token)`);
+  say('  npx fleetterm ls');
+  say(`  npx fleetterm shell ${machineName}`);
+  say('  npx fleetterm exec --label env=local -- uname -a');
+  say('');
+  say('The desktop and web console arrive in a later release. Ctrl-C stops everything.');
+} catch (error) {
+  say(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
+  await shutdown(1);
+}
