@@ -134,16 +134,19 @@ export class ConsoleLink implements Disposable {
   broadcast(channels: readonly TerminalChannel[], data: Uint8Array | string): void {
     const bytes = toBytes(data);
     if (bytes.byteLength === 0) return;
-    const targets: number[] = [];
+    const targets: TerminalChannel[] = [];
     for (const channel of new Set(channels)) {
       const id = channel.channelId;
-      if (channel.status === 'open' && id !== undefined && this.table.attached.get(id) === channel) targets.push(id);
+      if (channel.status === 'open' && id !== undefined && this.table.attached.get(id) === channel)
+        targets.push(channel);
       else if (channel.status === 'resuming' && this.table.live.has(channel)) channel.write(bytes);
     }
     for (let at = 0; at < targets.length; at += MAX_BROADCAST_TARGETS) {
       const group = targets.slice(at, at + MAX_BROADCAST_TARGETS);
+      const ids = group.map((channel) => channel.channelId!);
       for (const payload of chunks(bytes, MAX_DATA_PAYLOAD_BYTES)) {
-        this.sendBinary(encodeBroadcastFrame({ type: 'broadcast', channels: group, payload }));
+        if (!this.sendBinary(encodeBroadcastFrame({ type: 'broadcast', channels: ids, payload }))) return;
+        for (const channel of group) channel.recordBroadcast(payload);
       }
     }
   }

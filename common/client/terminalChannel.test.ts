@@ -195,6 +195,35 @@ describe('TerminalChannel', () => {
       expect(Buffer.from(input.payload).toString()).toBe('typed while away');
     });
 
+    it('sends again the input the agent did not receive before the link died, then what was held', async () => {
+      const { link, conn } = await fx.connected();
+      const { channel, id } = await openChannel(link, conn);
+      channel.write('ls\r');
+      expect(await conn.take('input')).toMatchObject({ channel: id, offset: 0 });
+      channel.write('pwd\r');
+      conn.drop();
+      await new Promise((resolve) => channel.onStatus((s) => s === 'resuming' && resolve(s)));
+      channel.write('id\r');
+
+      const again = await fx.broker.nextConnection();
+      await again.welcome();
+      const attach = await again.take('attach');
+      // The agent got `ls\r` only: `pwd\r` died with the old link.
+      again.send({
+        type: 'opened',
+        channel: attach.channel,
+        sessionId: 'session-0001',
+        machine: 'web-1',
+        loginUser: 'root',
+        offset: 0,
+        inputOffset: 3,
+      });
+      const resent = await again.take('input');
+      const held = await again.take('input');
+      expect([Buffer.from(resent.payload).toString(), resent.offset]).toEqual(['pwd\r', 3]);
+      expect([Buffer.from(held.payload).toString(), held.offset]).toEqual(['id\r', 7]);
+    });
+
     it('reports the bytes the replay buffer no longer held', async () => {
       const { link, conn } = await fx.connected();
       const { channel, id } = await openChannel(link, conn);

@@ -14,6 +14,7 @@ import {
 } from '../protocol';
 import { AckTracker } from './ackTracker';
 import { Emitter, type Listener } from './emitter';
+import { SentInput } from './sentInput';
 import type { Timers } from './timers';
 import { chunks, toBytes } from './utf8';
 
@@ -43,6 +44,9 @@ export interface ClosedEvent {
  *  (write() returns false): a person does not type a megabyte during a
  *  reconnect, and a pipe should not grow our memory without bound. */
 export const MAX_PENDING_INPUT_BYTES = 1024 * 1024;
+
+/** Sent input kept for resending after a re-attach: far more than can be in flight when a link dies. */
+export const SENT_INPUT_KEPT_BYTES = 256 * 1024;
 
 /** What a channel needs from its link. Internal to common/client. */
 export interface ChannelHost {
@@ -87,6 +91,7 @@ export class TerminalChannel {
   private nextOffset: number;
   private currentStatus: ChannelStatus = 'open';
   private readonly acks: AckTracker;
+  private readonly sent = new SentInput(SENT_INPUT_KEPT_BYTES);
   private pendingInput: Uint8Array[] = [];
   private pendingInputBytes = 0;
   private pendingSize: { cols: number; rows: number } | undefined;
@@ -145,15 +150,23 @@ export class TerminalChannel {
     const bytes = toBytes(data);
     if (bytes.byteLength === 0) return true;
     if (this.currentStatus === 'ended') return false;
-    if (this.currentStatus === 'open' && this.id !== undefined) {
-      for (const [i, chunk] of chunks(bytes, MAX_DATA_PAYLOAD_BYTES).entries()) {
-        const frame = encodeDataFrame({ type: 'input', channel: this.id, offset: 0, payload: chunk });
-        // The socket is going away (its close event is on its way): hold the rest for the re-attach.
-        if (!this.host.sendBinary(frame)) return this.hold(bytes.subarray(i * MAX_DATA_PAYLOAD_BYTES));
-      }
-      return true;
-    }
+    if (this.currentStatus === 'open' && this.id !== undefined) return this.send(this.id, bytes);
     return this.hold(bytes);
+  }
+
+  /** @internal Input this channel received through a broadcast frame, counted as sent. */
+  recordBroadcast(bytes: Uint8Array): void {
+    this.sent.record(bytes);
+  }
+
+  private send(channelId: number, bytes: Uint8Array): boolean {
+    for (const [i, chunk] of chunks(bytes, MAX_DATA_PAYLOAD_BYTES).entries()) {
+      const frame = encodeDataFrame({ type: 'input', channel: channelId, offset: this.sent.total, payload: chunk });
+      // The socket is going away (its close event is on its way): hold the rest for the re-attach.
+      if (!this.host.sendBinary(frame)) return this.hold(bytes.subarray(i * MAX_DATA_PAYLOAD_BYTES));
+      this.sent.record(chunk);
+    }
+    return true;
   }
 
   private hold(bytes: Uint8Array): boolean {
@@ -257,11 +270,23 @@ export class TerminalChannel {
       this.host.sendControl({ type: 'resize', channel: channelId, ...this.pendingSize });
       this.pendingSize = undefined;
     }
+    this.resendLostInput(channelId, opened.inputOffset);
     const input = this.pendingInput;
     this.pendingInput = [];
     this.pendingInputBytes = 0;
     for (const bytes of input) this.write(bytes);
     this.sendAckIfDue();
+  }
+
+  /**
+   * Input sent on a link that then died may never have reached the agent:
+   * send again what lies beyond the agent's count, then count as it does.
+   */
+  private resendLostInput(channelId: number, agentInputOffset: number | undefined): void {
+    if (agentInputOffset === undefined) return;
+    const lost = this.sent.since(agentInputOffset) ?? [];
+    this.sent.rebase(agentInputOffset);
+    for (const bytes of lost) this.send(channelId, bytes);
   }
 
   /** @internal The attach was refused. */

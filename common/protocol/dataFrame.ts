@@ -11,7 +11,9 @@ import { MAX_BROADCAST_TARGETS, MAX_DATA_PAYLOAD_BYTES } from './limits';
  *   2      4    channel  u32 big-endian; 0 in broadcast frames
  *   6      8    offset   u64 big-endian, < 2^53: for output, the position of
  *                       the payload's first byte in the session's output
- *                       stream; for input, reserved (0)
+ *                       stream; for input, the console's count of input
+ *                       sent before it (informational: the agent counts
+ *                       what it receives; 0 in input fanned out from a broadcast)
  *   14     …    payload  (for broadcast: u16 count, count × u32 channels, then payload)
  *
  * Decoding returns views into the received bytes (no copy), and the broker

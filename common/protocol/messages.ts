@@ -119,6 +119,10 @@ export type ErrorMessage = z.infer<typeof ErrorMessage>;
 /** Bytes a re-attach asked for that the replay buffer no longer held. */
 const lost = z.object({ from: offset, to: offset }).optional();
 
+/** Input bytes the agent has received for the session so far; after a
+ *  re-attach the console sends again what it sent beyond this. */
+const inputOffset = offset.optional();
+
 // ---------------------------------------------------------------- console ↔ broker
 
 export const ConsoleOpen = z.object({
@@ -147,6 +151,7 @@ export const ConsoleOpened = z.object({
   /** The offset of the first output byte that follows. */
   offset,
   lost,
+  inputOffset,
 });
 export type ConsoleOpened = z.infer<typeof ConsoleOpened>;
 
@@ -190,6 +195,7 @@ export const AgentOpened = z.object({
   loginUser: z.string().max(64),
   offset,
   lost,
+  inputOffset,
 });
 export type AgentOpened = z.infer<typeof AgentOpened>;
 

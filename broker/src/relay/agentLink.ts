@@ -122,6 +122,7 @@ export class AgentLink {
       loginUser: message.loginUser,
       offset: message.offset,
       ...(message.lost ? { lost: message.lost } : {}),
+      ...(message.inputOffset !== undefined ? { inputOffset: message.inputOffset } : {}),
     });
     this.link.log.info(
       { sessionId: route.sessionId, operator: route.console.operator.name, loginUser: message.loginUser },
