@@ -4,7 +4,10 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Imports each part must not make; the split tsconfigs enforce the same. */
-const nodeBuiltins = { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto'], message: 'common/ and the renderer are pure: no Node built-ins.' };
+const nodeBuiltins = {
+  group: ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto'],
+  message: 'common/ and the renderer are pure: no Node built-ins.',
+};
 const electron = { group: ['electron'], message: 'Only src-main and src-preload may import Electron.' };
 
 export default tseslint.config(
@@ -22,7 +25,16 @@ export default tseslint.config(
   {
     files: ['common/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [nodeBuiltins, electron, { group: ['../../*/**', 'react'], message: 'common/ imports nothing outside itself.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            nodeBuiltins,
+            electron,
+            { group: ['../../*/**', 'react'], message: 'common/ imports nothing outside itself.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -32,10 +44,24 @@ export default tseslint.config(
   },
   {
     files: ['agent/**/*.ts', 'cli/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/broker/**'], message: 'The agent and the client never import broker code.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/broker/**'], message: 'The agent and the client never import broker code.' }] },
+      ],
+    },
   },
   {
     files: ['broker/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/agent/**', '**/cli/**'], message: 'The broker never imports agent or client code.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/agent/**', '**/cli/**'], message: 'The broker never imports agent or client code.' },
+          ],
+        },
+      ],
+    },
   },
 );

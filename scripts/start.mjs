@@ -87,13 +87,15 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 /** The operator token is kept between starts; a revoked or expired one is replaced. */
-async function operatorToken(url) {
+async function ensureOperatorToken(url) {
   if (existsSync(paths.operatorToken)) {
     const token = readFileSync(paths.operatorToken, 'utf8').trim();
     const answer = await fetch(`${url}/api/v1/machines`, { headers: { authorization: `Bearer ${token}` } });
     if (answer.ok) return token;
   }
-  const created = JSON.parse(brokerCommand(['token', 'create', '--role', 'admin', '--name', 'local-admin', '--ttl', '90d', '--json']));
+  const created = JSON.parse(
+    brokerCommand(['token', 'create', '--role', 'admin', '--name', 'local-admin', '--ttl', '90d', '--json']),
+  );
   writeFileSync(paths.operatorToken, `${created.token}\n`, { mode: 0o600 });
   chmodSync(paths.operatorToken, 0o600);
   return created.token;
@@ -106,7 +108,7 @@ try {
     'listening',
   );
   const url = String(record.url);
-  const token = await operatorToken(url);
+  await ensureOperatorToken(url);
 
   if (!existsSync(paths.agentConfig)) {
     writeFileSync(paths.agentConfig, `${JSON.stringify({ remote_shell: true }, null, 2)}\n`);
@@ -115,7 +117,17 @@ try {
   const agentArgs = [bins.agent, 'run', '--broker', url, '--state', paths.agentState, '--config', paths.agentConfig];
   if (!enrolled) {
     const created = JSON.parse(
-      brokerCommand(['enroll-token', 'create', '--name', machineName, '--label', 'env=local', '--ttl', '15m', '--json']),
+      brokerCommand([
+        'enroll-token',
+        'create',
+        '--name',
+        machineName,
+        '--label',
+        'env=local',
+        '--ttl',
+        '15m',
+        '--json',
+      ]),
     );
     agentArgs.push('--enroll-token', created.token);
   }

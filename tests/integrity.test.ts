@@ -26,7 +26,15 @@ describe('output integrity', () => {
     const transcript = await execOn(link, 'data-1', command);
     const exit = await transcript.exit;
     if (exit.code !== 0) {
-      for (const p of [fleet.broker, fleet.agent('data-1').process]) console.log(p.name, p.stderr.join('\n'), p.records.slice(-10).map((r) => JSON.stringify(r)).join('\n'));
+      for (const p of [fleet.broker, fleet.agent('data-1').process])
+        console.log(
+          p.name,
+          p.stderr.join('\n'),
+          p.records
+            .slice(-10)
+            .map((r) => JSON.stringify(r))
+            .join('\n'),
+        );
     }
     expect(exit).toMatchObject({ code: 0 });
     const text = transcript.text.replace(/\r/g, '');

@@ -42,6 +42,20 @@ describe('resume', () => {
     expect(statuses).toContain('resuming');
   });
 
+  it('delivers keys typed into a link that has just died, once', async () => {
+    const transcript = new Transcript(await link.open({ machine: 'long-1', cols: 80, rows: 24 }));
+    transcript.channel.write('echo ready-$((1+1))\r');
+    await transcript.waitFor(/ready-2/);
+    proxy.cutAll();
+    // The client has not seen the cut yet: these keys go into a dead socket.
+    transcript.channel.write('echo typed-during-cut-$((2+3))\r');
+    await transcript.waitFor(/typed-during-cut-5/);
+    transcript.channel.write('echo after-$((3+3))\r');
+    await transcript.waitFor(/after-6/);
+    expect(transcript.text.match(/typed-during-cut-5/g)).toHaveLength(1);
+    transcript.channel.close();
+  });
+
   it('re-attaches an idle shell, which keeps its state', async () => {
     const transcript = new Transcript(await link.open({ machine: 'long-1', cols: 80, rows: 24 }));
     transcript.channel.write('KEPT=$((20+1))\r');

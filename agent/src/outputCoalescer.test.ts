@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { COALESCE_MAX_BYTES, COALESCE_WINDOW_MS } from '../../common/protocol';
+import { OutputCoalescer } from './outputCoalescer';
+
+const chunk = (size: number, fill = 1) => new Uint8Array(size).fill(fill);
+
+describe('OutputCoalescer', () => {
+  let frames: Uint8Array[];
+  let coalescer: OutputCoalescer;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    frames = [];
+    coalescer = new OutputCoalescer((frame) => frames.push(frame));
+  });
+  afterEach(() => {
+    coalescer.dispose();
+    vi.useRealTimers();
+  });
+
+  it('sends the first chunk after a quiet moment at once (a keystroke echo is not delayed)', () => {
+    coalescer.push(chunk(1));
+    expect(frames).toHaveLength(1);
+  });
+
+  it('gathers what follows within the window into one frame, sent at the window’s tick', () => {
+    coalescer.push(chunk(1));
+    coalescer.push(chunk(10));
+    coalescer.push(chunk(20));
+    expect(frames).toHaveLength(1);
+    vi.advanceTimersByTime(COALESCE_WINDOW_MS);
+    expect(frames.map((f) => f.byteLength)).toEqual([1, 30]);
+  });
+
+  it('sends at once when the gathered bytes reach the size cap', () => {
+    coalescer.push(chunk(1));
+    coalescer.push(chunk(COALESCE_MAX_BYTES - 1));
+    coalescer.push(chunk(1));
+    expect(frames.map((f) => f.byteLength)).toEqual([1, COALESCE_MAX_BYTES]);
+  });
+
+  it('closes the window when a tick finds nothing new: the next chunk leaves at once again', () => {
+    coalescer.push(chunk(1));
+    vi.advanceTimersByTime(COALESCE_WINDOW_MS);
+    coalescer.push(chunk(2));
+    expect(frames.map((f) => f.byteLength)).toEqual([1, 2]);
+  });
+
+  it('keeps the window open while output flows, one frame per tick', () => {
+    coalescer.push(chunk(1));
+    for (let tick = 0; tick < 3; tick++) {
+      coalescer.push(chunk(5));
+      coalescer.push(chunk(5));
+      vi.advanceTimersByTime(COALESCE_WINDOW_MS);
+    }
+    expect(frames.map((f) => f.byteLength)).toEqual([1, 10, 10, 10]);
+  });
+
+  it('flushes what waits on demand (before an exit), and sends later chunks at once after dispose', () => {
+    coalescer.push(chunk(1));
+    coalescer.push(chunk(7));
+    coalescer.flush();
+    expect(frames.map((f) => f.byteLength)).toEqual([1, 7]);
+    coalescer.push(chunk(3));
+    coalescer.dispose();
+    coalescer.push(chunk(4));
+    expect(frames.map((f) => f.byteLength)).toEqual([1, 7, 3, 4]);
+  });
+
+  it('never reorders, drops or grows bytes, and frames stay within the cap (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 3 * COALESCE_MAX_BYTES }), fc.nat(2 * COALESCE_WINDOW_MS)), {
+          maxLength: 40,
+        }),
+        (steps) => {
+          const out: Uint8Array[] = [];
+          const c = new OutputCoalescer((frame) => out.push(frame));
+          const sent: Uint8Array[] = [];
+          steps.forEach(([size, waitMs], i) => {
+            sent.push(chunk(size, i % 256));
+            c.push(sent.at(-1)!);
+            vi.advanceTimersByTime(waitMs);
+          });
+          c.dispose();
+          expect(out.every((f) => f.byteLength > 0 && f.byteLength <= COALESCE_MAX_BYTES)).toBe(true);
+          expect(Buffer.concat(out).equals(Buffer.concat(sent))).toBe(true);
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+});
