@@ -7,7 +7,7 @@ import type { LoginUser } from './loginUser';
 import { OutputCoalescer } from './outputCoalescer';
 import { endProcessGroup } from './processGroup';
 import { watchPtyDrain } from './ptyDrain';
-import { ReplayBuffer } from './replayBuffer';
+import { StreamTail } from '../../common/streamTail';
 
 export interface PtySessionOptions {
   sessionId: string;
@@ -82,7 +82,7 @@ export class PtySession {
   readonly operator: string;
   readonly loginUser: string;
   readonly startedAt = Date.now();
-  private readonly replay: ReplayBuffer;
+  private readonly replay: StreamTail;
   private readonly coalescer: OutputCoalescer;
   private readonly flow: FlowControl;
   private sink: OutputSink | undefined;
@@ -99,7 +99,7 @@ export class PtySession {
     this.sessionId = options.sessionId;
     this.operator = options.operator;
     this.loginUser = options.user.name;
-    this.replay = new ReplayBuffer(options.replayBufferBytes);
+    this.replay = new StreamTail(options.replayBufferBytes);
     this.coalescer = new OutputCoalescer((chunk) => this.emit(chunk));
     this.flow = new FlowControl(term, options.flowHighWatermark, options.flowLowWatermark);
     // With `encoding: null` node-pty delivers Buffers; its typings still say string.

@@ -1,21 +1,22 @@
 /**
- * The last `capacity` bytes of a session's output, kept so a console that
- * re-attaches can be sent what it missed. Chunks are kept as they were
- * produced (no copy on append) and dropped from the front; the first kept
- * chunk may be cut (a view, not a copy) so the total stays within capacity.
+ * The last `capacity` bytes of a byte stream, addressed by stream offset:
+ * the agent's replay buffer of a session's output, and the console's record
+ * of the input it sent. Chunks are kept as given (no copy on append) and
+ * dropped from the front; the first kept chunk may be cut (a view, not a
+ * copy) so the total stays within capacity.
  *
- * One exception to the bound: bytes at or after `keepFrom` (the consumer's
- * acknowledged offset) are never dropped. Flow control already limits them
- * to the high watermark plus one frame, except for the few KiB the kernel
- * still held when the process exited, which are read regardless.
+ * One exception to the bound: bytes at or after `keepFrom` (for output, the
+ * consumer's acknowledged offset) are never dropped. Flow control already
+ * limits them to the high watermark plus one frame, except for the few KiB
+ * the kernel still held when the process exited, which are read regardless.
  */
-export class ReplayBuffer {
+export class StreamTail {
   private readonly chunks: Uint8Array[] = [];
   private bytes = 0;
   private startOffset = 0;
 
   constructor(private readonly capacity: number) {
-    if (!(capacity > 0)) throw new RangeError(`replay capacity must be positive, not ${capacity}`);
+    if (!(capacity > 0)) throw new RangeError(`a stream tail's capacity must be positive, not ${capacity}`);
   }
 
   /** Offset of the first byte still held. */
@@ -23,7 +24,7 @@ export class ReplayBuffer {
     return this.startOffset;
   }
 
-  /** Offset just past the last byte held: the session's total output. */
+  /** Offset just past the last byte held: the stream's total length. */
   get end(): number {
     return this.startOffset + this.bytes;
   }
@@ -57,6 +58,13 @@ export class ReplayBuffer {
       skip = 0;
     }
     return out;
+  }
+
+  /** Forgets what is held and continues the stream at `offset`. */
+  restartAt(offset: number): void {
+    this.chunks.length = 0;
+    this.bytes = 0;
+    this.startOffset = offset;
   }
 
   private trim(keepFrom: number): void {

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ReplayBuffer } from './replayBuffer';
+import { StreamTail } from './streamTail';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 const joined = (chunks: Uint8Array[]) => Buffer.concat(chunks);
 
-describe('ReplayBuffer', () => {
+describe('StreamTail', () => {
   it('counts offsets from 0 and returns everything from an offset', () => {
-    const replay = new ReplayBuffer(100);
+    const replay = new StreamTail(100);
     replay.append(bytes(1, 2, 3));
     replay.append(bytes(4, 5));
     expect([replay.start, replay.end, replay.size]).toEqual([0, 5, 5]);
@@ -18,7 +18,7 @@ describe('ReplayBuffer', () => {
   });
 
   it('drops the oldest bytes past its capacity, cutting a chunk when needed', () => {
-    const replay = new ReplayBuffer(4);
+    const replay = new StreamTail(4);
     replay.append(bytes(1, 2, 3));
     replay.append(bytes(4, 5, 6));
     expect([replay.start, replay.end, replay.size]).toEqual([2, 6, 4]);
@@ -26,7 +26,7 @@ describe('ReplayBuffer', () => {
   });
 
   it('never drops bytes the consumer has not acknowledged', () => {
-    const replay = new ReplayBuffer(4);
+    const replay = new StreamTail(4);
     replay.append(bytes(1, 2, 3), 0);
     replay.append(bytes(4, 5, 6), 1);
     expect(replay.start).toBe(1);
@@ -42,7 +42,7 @@ describe('ReplayBuffer', () => {
         fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 30 }),
         fc.nat(200),
         (capacity, chunks, from) => {
-          const replay = new ReplayBuffer(capacity);
+          const replay = new StreamTail(capacity);
           for (const chunk of chunks) replay.append(chunk);
           const all = joined(chunks);
           expect(replay.end).toBe(all.byteLength);
@@ -61,7 +61,7 @@ describe('ReplayBuffer', () => {
         fc.integer({ min: 1, max: 16 }),
         fc.array(fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 20 }), fc.nat(400)), { maxLength: 30 }),
         (capacity, steps) => {
-          const replay = new ReplayBuffer(capacity);
+          const replay = new StreamTail(capacity);
           let acked = 0;
           for (const [chunk, ackTo] of steps) {
             acked = Math.max(acked, Math.min(ackTo, replay.end));
