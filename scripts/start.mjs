@@ -42,13 +42,22 @@ function brokerCommand(args) {
   return execFileSync(process.execPath, [bins.broker, ...args, '--data', paths.brokerData], { encoding: 'utf8' });
 }
 
-/** Starts a part with its JSON log in .fleetterm/logs and resolves on the record `msg`. */
+/**
+ * Starts a part with its JSON log in .fleetterm/logs and resolves on the
+ * record `msg`. If the part exits first, the promise rejects with its last
+ * error line; if it exits later, everything stops.
+ */
 function startPart(name, args, readyMsg) {
   const logPath = join(paths.logs, `${name}.log`);
   const log = createWriteStream(logPath, { flags: 'a' });
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
-  child.stderr.pipe(log);
+  let lastError = '';
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    log.write(`${line}\n`);
+    if (line.trim()) lastError = line.trim();
+  });
+  let ready = false;
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       log.write(`${line}\n`);
@@ -58,13 +67,16 @@ function startPart(name, args, readyMsg) {
       } catch {
         return;
       }
-      if (record.msg === readyMsg) resolve({ child, record });
+      if (!ready && record.msg === readyMsg) {
+        ready = true;
+        resolve({ child, record });
+      }
     });
     child.once('exit', (code, signal) => {
       children.delete(child);
       if (stopping) return;
-      const why = `${name} exited (${signal ?? `code ${code}`}); see ${relative(process.cwd(), logPath)}`;
-      reject(new Error(why));
+      const why = `${name} exited (${signal ?? `code ${code}`}): ${lastError || `see ${relative(process.cwd(), logPath)}`}`;
+      if (!ready) return reject(new Error(why));
       say(`\n${why}`);
       void shutdown(1);
     });
@@ -149,5 +161,6 @@ try {
   say('The desktop and web console arrive in a later release. Ctrl-C stops everything.');
 } catch (error) {
   say(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
+  if (String(error).includes('in use')) say(`Another port: FLEETTERM_PORT=7421 npm start`);
   await shutdown(1);
 }
