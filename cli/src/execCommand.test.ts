@@ -139,6 +139,18 @@ describe('fleetterm exec', () => {
     expect(done.code).toBe(1);
   });
 
+  it('gives up at the timeout on a machine that never answers the open', async () => {
+    void serveOpens(broker, () => undefined);
+    const done = await exec(
+      options({ mode: 'json', timeoutMs: 100, selection: { names: ['db-1'], labels: {}, all: false } }),
+    );
+    const { results } = JSON.parse(done.stdout) as { results: ExecResult[] };
+    expect(results[0]).toMatchObject({
+      error: { code: 'TIMEOUT', message: expect.stringContaining('never answered') },
+    });
+    expect(done.code).toBe(1);
+  });
+
   it('acknowledges output once it has been written', async () => {
     const conn = serveOpens(broker, (open, c) => {
       c.send({

@@ -119,6 +119,8 @@ class MachineRun {
   private stopped: { code: string; message: string } | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
   private letGo: (() => void) | undefined;
+  /** Gives up on an open still waiting for its answer (no agent reply, link reconnecting). */
+  private abandonOpen: (() => void) | undefined;
 
   constructor(
     private readonly link: ConsoleLink,
@@ -137,7 +139,10 @@ class MachineRun {
     if (this.stopped) return;
     this.stopped = { code, message };
     this.channel?.close();
-    this.graceTimer = setTimeout(() => this.letGo?.(), STOP_GRACE_MS);
+    this.graceTimer = setTimeout(() => {
+      this.letGo?.();
+      this.abandonOpen?.();
+    }, STOP_GRACE_MS);
   }
 
   private async run(): Promise<ExecResult> {
@@ -145,7 +150,7 @@ class MachineRun {
     if (this.stopped) return failed(name, this.stopped.code, `not started: ${this.stopped.message}`);
     let channel: TerminalChannel;
     try {
-      channel = await this.link.open({
+      const opening = this.link.open({
         machine: name,
         loginUser: this.options.loginUser,
         mode: 'exec',
@@ -153,6 +158,18 @@ class MachineRun {
         cols: this.cols,
         rows: 24,
       });
+      const abandoned = new Promise<undefined>((resolve) => (this.abandonOpen = () => resolve(undefined)));
+      const opened = await Promise.race([opening, abandoned]);
+      if (opened === undefined) {
+        // Should the answer still come, end that session at once.
+        opening.then(
+          (late) => late.close(),
+          () => undefined,
+        );
+        const stopped = this.stopped ?? { code: 'TIMEOUT', message: 'stopped' };
+        return failed(name, stopped.code, `${stopped.message} (the machine never answered the open)`);
+      }
+      channel = opened;
     } catch (error) {
       if (error instanceof ProtocolRefusal) return failed(name, error.code, error.message);
       if (error instanceof LinkClosedError) return failed(name, 'LINK_CLOSED', error.message);

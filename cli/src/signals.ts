@@ -9,8 +9,12 @@ export function signalExitCode(signal: string): number {
   return 128 + (numbers[signal] ?? 0);
 }
 
-/** The remote exit status, as this process's own exit code. */
+/**
+ * The remote exit status, as this process's own exit code (0–255). A status
+ * whose low byte is 0 but is not 0 itself (256, possible from Windows) stays
+ * a failure: 1.
+ */
 export function remoteExitCode(exit: { code: number | null; signal: string | null }): number {
-  if (exit.code !== null) return exit.code & 0xff;
+  if (exit.code !== null) return exit.code === 0 ? 0 : exit.code & 0xff || 1;
   return exit.signal ? signalExitCode(exit.signal) : 1;
 }

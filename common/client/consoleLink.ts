@@ -144,10 +144,14 @@ export class ConsoleLink implements Disposable {
     for (let at = 0; at < targets.length; at += MAX_BROADCAST_TARGETS) {
       const group = targets.slice(at, at + MAX_BROADCAST_TARGETS);
       const ids = group.map((channel) => channel.channelId!);
+      let sentBytes = 0;
       for (const payload of chunks(bytes, MAX_DATA_PAYLOAD_BYTES)) {
-        if (!this.sendBinary(encodeBroadcastFrame({ type: 'broadcast', channels: ids, payload }))) return;
+        if (!this.sendBinary(encodeBroadcastFrame({ type: 'broadcast', channels: ids, payload }))) break;
         for (const channel of group) channel.recordBroadcast(payload);
+        sentBytes += payload.byteLength;
       }
+      // The socket is going away: each channel holds the rest for its re-attach, as write() does.
+      if (sentBytes < bytes.byteLength) for (const channel of group) channel.write(bytes.subarray(sentBytes));
     }
   }
 
