@@ -35,6 +35,40 @@ describe('StreamTail', () => {
     expect([replay.start, replay.size]).toEqual([3, 4]);
   });
 
+  it('packs tiny appends (a spinner) into few chunks and returns the exact bytes', () => {
+    const replay = new StreamTail(2 * 1024 * 1024);
+    const expected = Buffer.alloc(100_000);
+    for (let i = 0; i < expected.length; i++) {
+      expected[i] = (i * 7) % 256;
+      replay.append(expected.subarray(i, i + 1));
+    }
+    expect(replay.chunkCount).toBeLessThanOrEqual(2);
+    expect([replay.start, replay.end, replay.size]).toEqual([0, 100_000, 100_000]);
+    expect(joined(replay.from(0)).equals(expected)).toBe(true);
+    expect(joined(replay.from(65_530)).equals(expected.subarray(65_530))).toBe(true);
+  });
+
+  it('does not change bytes already handed out by from() when it packs more', () => {
+    const replay = new StreamTail(100);
+    replay.append(bytes(1, 2));
+    const before = replay.from(0);
+    replay.append(bytes(3));
+    expect([...joined(before)]).toEqual([1, 2]);
+    expect([...joined(replay.from(0))]).toEqual([1, 2, 3]);
+    expect(replay.chunkCount).toBe(1);
+  });
+
+  it('packs tiny appends after a restart and a trim alike', () => {
+    const replay = new StreamTail(3);
+    for (const value of [1, 2, 3, 4, 5]) replay.append(bytes(value));
+    expect([...joined(replay.from(0))]).toEqual([3, 4, 5]);
+    replay.restartAt(10);
+    replay.append(bytes(6));
+    replay.append(bytes(7));
+    expect([replay.start, replay.end]).toEqual([10, 12]);
+    expect([...joined(replay.from(0))]).toEqual([6, 7]);
+  });
+
   it('holds the last `capacity` bytes of any stream, exactly (property)', () => {
     fc.assert(
       fc.property(

@@ -15,6 +15,7 @@ function context(config: Partial<AgentConfig>, extra: Partial<AdmissionContext> 
     lookup: (name) => users[name],
     self: 'agent',
     isRoot: false,
+    platform: 'linux',
     ...extra,
   };
 }
@@ -71,6 +72,15 @@ describe('admission of a new shell', () => {
       ok: true,
       value: users.deploy,
     });
+  });
+
+  it('refuses other users on macOS even as root: node-pty would start their shell as the agent’s user', () => {
+    const ctx = context({ loginUsers: ['agent', 'deploy'] }, { isRoot: true, platform: 'darwin' });
+    expect(refusal({ operator: 'alice', loginUser: 'deploy' }, ctx)).toEqual({
+      code: 'LOGIN_USER_NOT_ALLOWED',
+      message: 'on macOS the agent can start shells only as the user it runs as (agent), not as deploy',
+    });
+    expect(admit({ operator: 'alice', loginUser: 'agent' }, ctx)).toEqual({ ok: true, value: users.agent });
   });
 
   it('refuses an allowed user that does not exist on the machine', () => {

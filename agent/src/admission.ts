@@ -22,6 +22,8 @@ export interface AdmissionContext {
   lookup?: (name: string) => LoginUser | undefined;
   self?: string;
   isRoot?: boolean;
+  /** Injected by tests; process.platform otherwise. */
+  platform?: NodeJS.Platform;
 }
 
 /** The login users the config allows: `login_users`, else the default login user alone. */
@@ -62,6 +64,13 @@ export function admit(request: OpenRequest, context: AdmissionContext): Result<L
     return err({
       code: 'LOGIN_USER_NOT_ALLOWED',
       message: `this machine allows shells as ${allowed.join(', ')} (login_users in the agent config), not as ${name}`,
+    });
+  }
+  // node-pty spawns with posix_spawn on macOS and ignores uid and gid: the shell would run as the agent (root).
+  if (name !== self && (context.platform ?? process.platform) === 'darwin') {
+    return err({
+      code: 'LOGIN_USER_NOT_ALLOWED',
+      message: `on macOS the agent can start shells only as the user it runs as (${self}), not as ${name}`,
     });
   }
   if (name !== self && !(context.isRoot ?? canSwitchUser())) {

@@ -1,8 +1,11 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { arch, hostname, platform } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CloseCode, encodeDataFrame, PROTOCOL_VERSION } from '../../common/protocol';
+import { CloseCode, decodeAgentToBroker, encodeDataFrame, PROTOCOL_VERSION } from '../../common/protocol';
 import { BrokerLink } from './brokerLink';
-import { DEFAULT_CONFIG } from './config';
+import { DEFAULT_CONFIG, type AgentConfig } from './config';
 import { SessionManager } from './sessionManager';
 import { FakeBroker } from './testing/fakeBroker';
 import { LogCapture } from './testing/logCapture';
@@ -15,11 +18,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(options: { rejectAll?: boolean; heartbeatTimeoutMs?: number } = {}) {
+async function setup(
+  options: { rejectAll?: boolean; heartbeatTimeoutMs?: number; config?: Partial<AgentConfig> } = {},
+) {
   const broker = await FakeBroker.start({ credential: CREDENTIAL, rejectAll: options.rejectAll });
   cleanups.push(() => broker.close());
   const log = new LogCapture();
-  const sessions = new SessionManager({ config: DEFAULT_CONFIG, machineName: 'web-1', log: log.logger });
+  const config = { ...DEFAULT_CONFIG, ...options.config };
+  const sessions = new SessionManager({ config, machineName: 'web-1', log: log.logger });
   cleanups.push(() => sessions.shutdown(2000));
   const link = new BrokerLink({
     url: broker.url,
@@ -32,6 +38,48 @@ async function setup(options: { rejectAll?: boolean; heartbeatTimeoutMs?: number
   cleanups.push(() => link.stop());
   link.start();
   return { broker, link, log, sessions };
+}
+
+/** An HTTP server that answers every upgrade with `answer` (the n-th upgrade, 0-based). */
+async function refusingServer(answer: (socket: Duplex, n: number, request: IncomingMessage) => void) {
+  const server = createServer();
+  let upgrades = 0;
+  const waiters = new Set<() => void>();
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => {}); // the agent drops the socket: a reset is expected
+    answer(socket, upgrades++, request);
+    for (const wake of [...waiters]) wake();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const log = new LogCapture();
+  const sessions = new SessionManager({ config: DEFAULT_CONFIG, machineName: 'web-1', log: log.logger });
+  cleanups.push(() => sessions.shutdown(2000));
+  const link = new BrokerLink({
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws/agent`,
+    credential: CREDENTIAL,
+    sessions,
+    log: log.logger,
+    reconnectMaxDelayMs: 50,
+    heartbeatTimeoutMs: 45_000,
+  });
+  cleanups.push(() => link.stop());
+  link.start();
+  /** Resolves once `n` upgrades were answered. */
+  const upgraded = (n: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        if (upgrades < n) return;
+        waiters.delete(wake);
+        resolve();
+      };
+      waiters.add(wake);
+      wake();
+    });
+  return { link, log, upgraded };
 }
 
 describe('BrokerLink', () => {
@@ -110,6 +158,35 @@ describe('BrokerLink', () => {
     expect(broker.upgrades).toBe(1);
   });
 
+  it('redials after a refusal whose body is cut off (the response never ends)', async () => {
+    const { link, log, upgraded } = await refusingServer((socket) => {
+      socket.write('HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\ncontent-length: 5000\r\n\r\n<html>bad gat');
+      setTimeout(() => socket.destroy(), 20);
+    });
+    expect(await log.waitFor('the broker refused the connection')).toMatchObject({ status: 502, detail: 'HTTP 502' });
+    expect(await log.waitFor('disconnected')).toMatchObject({ delayMs: expect.any(Number) });
+    await upgraded(3);
+    expect(link.connected).toBe(false);
+  });
+
+  it('treats a 403 (a proxy or WAF, say) as transient and retries with backoff', async () => {
+    let stopped = false;
+    const { link, log, upgraded } = await refusingServer((socket) => {
+      const body = '{"error":{"code":"FORBIDDEN","message":"blocked by policy"}}';
+      socket.end(
+        `HTTP/1.1 403 Forbidden\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    });
+    void link.done.then(() => (stopped = true));
+    expect(await log.waitFor('the broker refused the connection')).toMatchObject({
+      status: 403,
+      detail: 'FORBIDDEN: blocked by policy',
+    });
+    await upgraded(3);
+    expect(stopped).toBe(false);
+    expect(log.messages()).not.toContain('credential rejected');
+  });
+
   for (const code of [CloseCode.VERSION_UNSUPPORTED, CloseCode.REPLACED, CloseCode.REVOKED]) {
     it(`stops for good when the broker closes with ${code}`, async () => {
       const { broker, link, log } = await setup();
@@ -163,6 +240,28 @@ describe('BrokerLink', () => {
       rows: 24,
     });
     expect(await connection.next('exit')).toMatchObject({ channel: 1, code: 0 });
+  });
+
+  it('clamps a refusal longer than the protocol allows (60 long login users) to a message the broker accepts', async () => {
+    const loginUsers = Array.from({ length: 60 }, (_, i) => `a-rather-long-login-user-name-${i}`);
+    const { broker } = await setup({ config: { loginUsers } });
+    const connection = await broker.connection(0);
+    connection.welcome();
+    connection.send({
+      type: 'open',
+      channel: 5,
+      sessionId: 'session-refused-1',
+      operator: 'alice',
+      mode: 'shell',
+      loginUser: 'mallory',
+      cols: 80,
+      rows: 24,
+    });
+    const refusal = await connection.next('error', (m) => m.channel === 5);
+    const decoded = decodeAgentToBroker(JSON.stringify(refusal));
+    expect(decoded).toMatchObject({ ok: true, value: { code: 'LOGIN_USER_NOT_ALLOWED', channel: 5 } });
+    expect(refusal.message).toHaveLength(1000);
+    expect(refusal.message).toMatch(/^this machine allows shells as a-rather-long-login-user-name-0, .*…$/);
   });
 
   it('runs a session end to end: input frames in, output frames out, exit last', async () => {

@@ -15,6 +15,7 @@ import {
   type BrokerToAgent,
   type ErrorCode,
 } from '../../common/protocol';
+import { clampOutgoing } from './outgoingMessage';
 import type { SessionManager } from './sessionManager';
 import { AGENT_SOFTWARE } from './version';
 
@@ -51,6 +52,8 @@ const HANDSHAKE_TIMEOUT_MS = 15_000;
 const CLOSE_WAIT_MS = 2000;
 /** The broker's refusal body is read up to this size for the log. */
 const MAX_REFUSAL_BODY = 4096;
+/** A refusal body not complete by then is given up on (the link is dropped and redialled). */
+const REFUSAL_BODY_TIMEOUT_MS = 5000;
 
 function refusalMessage(status: number, body: string): string {
   try {
@@ -66,7 +69,8 @@ function refusalMessage(status: number, body: string): string {
 /**
  * The agent's outbound link to the broker. It reconnects after any drop
  * (exponential backoff with full jitter, reset after a welcome) and gives up
- * only when the broker rejects the credential (401) or closes with a code
+ * only when the broker rejects the credential (401; a 403 may be a proxy's and is
+ * retried) or closes with a code
  * after which retrying cannot help (4002, 4003, 4004). Sessions outlive the
  * link: they detach when it drops and are listed in the next hello so
  * consoles can re-attach. Nothing heard for heartbeat_timeout (the broker
@@ -129,23 +133,25 @@ export class BrokerLink {
 
     ws.on('unexpected-response', (_request, response) => {
       let body = '';
+      let settled = false;
+      // Only the response's end reads the whole body; a body cut off or stalled must not
+      // leave the socket half-open (no 'close' on ws means no reconnect).
+      const settle = () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(bodyTimer);
+        this.onRefused(response.statusCode ?? 0, body);
+        ws.terminate();
+      };
+      const bodyTimer = setTimeout(settle, REFUSAL_BODY_TIMEOUT_MS);
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
         if (body.length < MAX_REFUSAL_BODY) body += chunk;
       });
-      response.on('end', () => {
-        const detail = refusalMessage(response.statusCode ?? 0, body);
-        if (response.statusCode === 401 || response.statusCode === 403) {
-          this.options.log.error({ status: response.statusCode, detail }, 'credential rejected');
-          this.finish({
-            reason: 'credential rejected',
-            message: `the broker rejected this machine's credential: ${detail}`,
-          });
-        } else {
-          this.options.log.warn({ status: response.statusCode, detail }, 'the broker refused the connection');
-        }
-        ws.terminate();
-      });
+      response.on('end', settle);
+      response.on('aborted', settle);
+      response.on('error', settle);
+      response.on('close', settle);
     });
     ws.on('open', () => {
       this.heardFromBroker();
@@ -167,6 +173,24 @@ export class BrokerLink {
     });
     ws.on('error', (error) => this.options.log.debug({ err: error.message }, 'link error'));
     ws.on('close', (code, reason) => this.onClose(ws, code, reason.toString('utf8')));
+  }
+
+  /**
+   * An HTTP answer instead of the upgrade. Only 401 means the broker rejected
+   * the credential: a 403 may come from a proxy or WAF in front of it, and
+   * like any other status it is retried with backoff.
+   */
+  private onRefused(status: number, body: string): void {
+    const detail = refusalMessage(status, body);
+    if (status === 401) {
+      this.options.log.error({ status, detail }, 'credential rejected');
+      this.finish({
+        reason: 'credential rejected',
+        message: `the broker rejected this machine's credential: ${detail}`,
+      });
+    } else {
+      this.options.log.warn({ status, detail }, 'the broker refused the connection');
+    }
   }
 
   private onText(text: string): void {
@@ -275,7 +299,7 @@ export class BrokerLink {
   }
 
   private sendText(message: AgentToBroker): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(encodeMessage(message));
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(encodeMessage(clampOutgoing(message)));
   }
 
   private sendBinary(frame: Uint8Array): void {

@@ -5,6 +5,7 @@ import { agentUser, canSwitchUser } from './loginUser';
 import { SessionManager } from './sessionManager';
 import { LogCapture } from './testing/logCapture';
 import { RecordingTransport } from './testing/recordingTransport';
+import { isGone } from './testing/waitFor';
 
 const managers: SessionManager[] = [];
 let sessionCounter = 0;
@@ -185,6 +186,20 @@ describe('SessionManager', () => {
     expect(transport.gap(9)).toBeUndefined();
   });
 
+  it('gives no shell a descriptor of another session’s terminal', async () => {
+    // node-pty before 1.2 left PTY masters inheritable (node-pty #657): a later shell, even
+    // one running as another user, could read and type into every other live session.
+    const { manager, transport } = setup();
+    manager.open(open(1, { command: 'sleep 30', mode: 'exec' }));
+    await transport.next('opened', (m) => m.channel === 1);
+    manager.open(open(2, { command: 'ls -l /proc/$$/fd; echo END', mode: 'exec' }));
+    await transport.next('exit', (m) => m.channel === 2);
+    const listing = transport.output(2).toString();
+    expect(listing).toContain('END');
+    expect(listing).not.toContain('ptmx');
+    manager.close(1);
+  });
+
   it('counts the input it received, for the console to send the rest again after a re-attach', async () => {
     const { manager, transport } = setup();
     const request = open(1, { command: 'cat' });
@@ -301,5 +316,33 @@ describe('SessionManager', () => {
       sessionId: detached.sessionId,
       reason: { code: 'AGENT_SHUTDOWN' },
     });
+  });
+});
+
+describe('SessionManager shutdown', () => {
+  it('kills what ignored the hang-up (a nohup job) before it resolves', async () => {
+    const { manager, transport } = setup();
+    manager.open(open(1, { command: 'nohup sleep 4343 >/dev/null 2>&1 & echo bg=$!; wait' }));
+    await transport.waitForOutput(1, '\n');
+    const job = Number(/bg=(\d+)/.exec(transport.output(1).toString())![1]);
+    expect(isGone(job)).toBe(false);
+    await manager.shutdown();
+    expect(isGone(job)).toBe(true);
+    expect(await transport.next('exit')).toMatchObject({ channel: 1, reason: { code: 'AGENT_SHUTDOWN' } });
+  });
+
+  it('refuses opens and attaches that arrive during shutdown with AGENT_SHUTDOWN', async () => {
+    const { manager, transport } = setup();
+    const kept = open(1, { command: 'sleep 100' });
+    manager.open(kept);
+    await transport.next('opened', (m) => m.channel === 1);
+    manager.detach(1);
+    const stopping = manager.shutdown();
+    manager.open(open(2, { command: 'echo too late' }));
+    manager.attach({ type: 'attach', channel: 3, sessionId: kept.sessionId, operator: 'alice', offset: 0 });
+    expect(await transport.next('error', (m) => m.channel === 2)).toMatchObject({ code: 'AGENT_SHUTDOWN' });
+    expect(await transport.next('error', (m) => m.channel === 3)).toMatchObject({ code: 'AGENT_SHUTDOWN' });
+    await stopping;
+    expect(transport.messages.filter((m) => m.type === 'opened')).toHaveLength(1);
   });
 });

@@ -10,6 +10,7 @@ import {
 } from '../../common/protocol';
 import { admit } from './admission';
 import type { AgentConfig } from './config';
+import { KILL_GRACE_MS, sessionRemains, signalProcessGroup } from './processGroup';
 import { PtySession, type EndReason, type SessionEnd } from './ptySession';
 import { prepareLaunch } from './shellLaunch';
 
@@ -33,6 +34,12 @@ const MAX_HELLO_SESSIONS = 1024;
 /** Timeouts are checked four times per shortest period, within these bounds. */
 const SWEEP_MIN_MS = 50;
 const SWEEP_MAX_MS = 1000;
+/** Shutdown polls /proc this often for the killed processes to be gone (no event announces it). */
+const SHUTDOWN_POLL_MS = 20;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 /**
  * The agent's sessions and the channels the broker binds them to: limits,
@@ -48,6 +55,8 @@ export class SessionManager {
   private readonly sessionOnChannel = new Map<number, string>();
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
   private transport: Transport | undefined;
+  /** Set by shutdown: no session starts or is re-attached any more. */
+  private closing = false;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly options: SessionManagerOptions) {
@@ -82,6 +91,7 @@ export class SessionManager {
 
   open(message: AgentOpen): void {
     const { log } = this.options;
+    if (this.closing) return this.refuseShutdown(message.channel);
     if (this.sessionOnChannel.has(message.channel)) {
       return this.refuse(message.channel, 'CHANNEL_IN_USE', `channel ${message.channel} is already open`);
     }
@@ -134,6 +144,7 @@ export class SessionManager {
   }
 
   attach(message: AgentAttach): void {
+    if (this.closing) return this.refuseShutdown(message.channel);
     if (this.sessionOnChannel.has(message.channel)) {
       return this.refuse(message.channel, 'CHANNEL_IN_USE', `channel ${message.channel} is already open`);
     }
@@ -194,10 +205,17 @@ export class SessionManager {
 
   /**
    * Ends every session (agent shutdown): their consoles get an exit with
-   * AGENT_SHUTDOWN. Resolves when the processes are gone, or after `timeoutMs`.
+   * AGENT_SHUTDOWN, and opens and attaches from now on are refused. The
+   * shells get their hang-up; once they are gone (or after the grace period)
+   * whatever remains of their groups and sessions (a `nohup` job, say) is
+   * killed, since the agent's exit would leave it running. Resolves when the
+   * processes are gone, or after `timeoutMs`.
    */
   async shutdown(timeoutMs = 3000): Promise<void> {
+    this.closing = true;
     clearInterval(this.sweeper);
+    const deadline = Date.now() + timeoutMs;
+    const pids = [...this.sessions.values()].map((s) => s.pid);
     // Nobody will re-attach: detached sessions end like the others and are reported with `ended`.
     for (const timer of this.graceTimers.values()) clearTimeout(timer);
     this.graceTimers.clear();
@@ -207,8 +225,12 @@ export class SessionManager {
     const ended = running.map((s) => new Promise<void>((resolve) => s.onEnd(() => resolve())));
     for (const session of running) session.terminate(reason);
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(ended), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    const grace = Math.min(KILL_GRACE_MS, timeoutMs);
+    await Promise.race([Promise.all(ended), new Promise((resolve) => (timer = setTimeout(resolve, grace)))]);
     clearTimeout(timer);
+    if (process.platform === 'win32') return;
+    for (const pid of pids) if (sessionRemains(pid)) signalProcessGroup(pid, 'SIGKILL');
+    while (pids.some((pid) => sessionRemains(pid)) && Date.now() < deadline) await delay(SHUTDOWN_POLL_MS);
   }
 
   /** Binds a channel: `opened` first, then the replay from `offset`, then live output. */
@@ -301,6 +323,10 @@ export class SessionManager {
   private onChannel(channel: number): PtySession | undefined {
     const sessionId = this.sessionOnChannel.get(channel);
     return sessionId === undefined ? undefined : this.sessions.get(sessionId);
+  }
+
+  private refuseShutdown(channel: number): void {
+    this.refuse(channel, 'AGENT_SHUTDOWN', 'the agent is shutting down; try again once it is back');
   }
 
   private refuse(channel: number, code: ErrorCode, message: string): void {
