@@ -30,6 +30,10 @@ export interface BrokerOptions {
   heartbeatIntervalMs?: number;
   heartbeatTimeoutMs?: number;
   maxConsoleBufferedBytes?: number;
+  /** Default 8 MiB; see RelayOptions.maxAgentBufferedBytes. */
+  maxAgentBufferedBytes?: number;
+  /** Default 30 s; see RelayOptions.agentReplyTimeoutMs. */
+  agentReplyTimeoutMs?: number;
   /** Clock for stored times and token expiry (ms since the epoch). */
   now?: () => number;
 }
@@ -49,6 +53,12 @@ export class InsecureListenError extends Error {
     super(`refusing to listen on ${host}: ${PLAIN_HTTP_LOOPBACK_ONLY}`);
   }
 }
+
+/** Unsent input the broker queues on an agent link before it closes the console that sends more. */
+const DEFAULT_MAX_AGENT_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+/** How long the agent may take to answer an `open` or `attach`. */
+const DEFAULT_AGENT_REPLY_TIMEOUT_MS = 30_000;
 
 /** Links get this long to finish their closing handshake at shutdown before their sockets are destroyed. */
 const SHUTDOWN_GRACE_MS = 1_000;
@@ -95,6 +105,8 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS,
       maxConsoleBufferedBytes: options.maxConsoleBufferedBytes ?? MAX_CONSOLE_BUFFERED_BYTES,
+      maxAgentBufferedBytes: options.maxAgentBufferedBytes ?? DEFAULT_MAX_AGENT_BUFFERED_BYTES,
+      agentReplyTimeoutMs: options.agentReplyTimeoutMs ?? DEFAULT_AGENT_REPLY_TIMEOUT_MS,
     });
     const server = createServer(createApiHandler({ store, log, now }));
     const { wss, onUpgrade } = createUpgradeHandler({ store, relay, log, now });

@@ -14,10 +14,24 @@ export function authenticateOperator(store: Store, header: string | undefined, n
   const secret = bearerSecret(header, SecretPrefix.API);
   if (!secret) return undefined;
   const token = store.findApiTokenByHash(hashSecret(secret));
-  if (!token || token.revokedAt !== null) return undefined;
-  if (token.expiresAt !== null && token.expiresAt <= now) return undefined;
+  if (!token || !isLive(token, now)) return undefined;
   store.touchApiToken(token.id, now);
   return { tokenId: token.id, name: token.name, role: token.role };
+}
+
+/** Neither revoked nor expired at `now`. */
+export function isLive(token: ApiTokenRecord, now: number): boolean {
+  return token.revokedAt === null && (token.expiresAt === null || token.expiresAt > now);
+}
+
+/**
+ * Whether the token an open link authenticated with is still live. A link
+ * outlives its upgrade: a token revoked or expired since must stop working
+ * at the link's next request, not only at its next connection.
+ */
+export function tokenStillLive(store: Store, operator: Operator, now: number): boolean {
+  const token = store.findApiTokenById(operator.tokenId);
+  return token !== undefined && isLive(token, now);
 }
 
 /** The enrolled, unrevoked machine behind an agent's credential, or undefined (then: 401). */

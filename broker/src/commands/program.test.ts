@@ -124,3 +124,34 @@ describe('serve', () => {
     expect(result.stderr).toContain('plain http:// and ws:// are allowed only on loopback; use https://');
   });
 });
+
+describe('token create names', () => {
+  const create = async (...args: string[]) =>
+    run('token', 'create', '--data', dataDir, '--role', 'operator', '--json', ...args);
+
+  it('default to a unique <role>-<random> name, never a shared one like the local user name', async () => {
+    const first = JSON.parse((await create()).stdout) as { name: string };
+    const second = JSON.parse((await create()).stdout) as { name: string };
+    expect(first.name).toMatch(/^operator-[a-z2-7]{6}$/);
+    expect(second.name).toMatch(/^operator-[a-z2-7]{6}$/);
+    expect(second.name).not.toBe(first.name);
+  });
+
+  it('are unique among live tokens: a duplicate is refused unless --reuse-name says it is on purpose', async () => {
+    expect((await create('--name', 'alice')).code).toBe(0);
+    const duplicate = await run('token', 'create', '--data', dataDir, '--role', 'admin', '--name', 'alice');
+    expect(duplicate).toMatchObject({ code: 1, stdout: '' });
+    expect(duplicate.stderr).toContain('already named "alice"');
+    expect(duplicate.stderr).toContain('--reuse-name');
+
+    const reused = await create('--name', 'alice', '--reuse-name');
+    expect(reused.code).toBe(0);
+    expect(JSON.parse(reused.stdout)).toMatchObject({ name: 'alice' });
+  });
+
+  it('of revoked tokens are free again', async () => {
+    expect((await create('--name', 'bob')).code).toBe(0);
+    expect((await run('token', 'revoke', 'bob', '--data', dataDir)).code).toBe(0);
+    expect((await create('--name', 'bob')).code).toBe(0);
+  });
+});

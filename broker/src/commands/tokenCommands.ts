@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander';
-import { userInfo } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { formatDuration } from '../../../common/duration';
 import { parseLabels } from '../../../common/labels';
 import { ConsoleOpen } from '../../../common/protocol';
+import { isLive } from '../auth/authenticate';
 import { issueApiToken, issueEnrollToken } from '../auth/issueTokens';
 import { ROLES, type Role } from '../store/store';
 import {
@@ -21,6 +22,17 @@ const DEFAULT_BROKER_URL = 'http://127.0.0.1:7420';
 const DEFAULT_AGENT_STATE = '~/.local/share/fleetterm/agent';
 /** Operator names end up in shell environments and logs: keep them plain. */
 const OPERATOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/**
+ * `<role>-<6 random base32 characters>`: the name is the operator identity
+ * (who owns a session), so a default shared by everyone (the local user
+ * name, `root` on a server) would let one person's token attach another's sessions.
+ */
+export function defaultTokenName(role: Role): string {
+  return `${role}-${[...randomBytes(6)].map((byte) => BASE32[byte % 32]).join('')}`;
+}
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -66,19 +78,29 @@ interface TokenFlags {
   data: string;
   role: Role;
   name?: string;
+  reuseName?: boolean;
   ttl: string;
   json?: boolean;
 }
 
 function createApiToken(flags: TokenFlags): void {
-  const name = flags.name ?? userInfo().username;
+  const name = flags.name ?? defaultTokenName(flags.role);
   if (!OPERATOR_NAME.test(name)) {
     throw new CliError(`--name "${name}": use 1 to 64 letters, digits, . _ @ or -, starting with a letter or digit`);
   }
   const ttlMs = parseTtl(flags.ttl, true);
-  const issued = withStore(flags.data, (store) =>
-    issueApiToken(store, { name, role: flags.role, ttlMs, now: Date.now() }),
-  );
+  const now = Date.now();
+  const issued = withStore(flags.data, (store) => {
+    // Names are identities: a second live token with a name is the same operator, so only on purpose.
+    const holders = store.listApiTokens().filter((token) => token.name === name && isLive(token, now));
+    if (holders.length > 0 && !flags.reuseName) {
+      throw new CliError(
+        `a live API token is already named "${name}" (${holders.map((t) => `${t.id}, ${t.role}`).join('; ')}); ` +
+          'choose another --name, or add --reuse-name if this token is for the same operator',
+      );
+    }
+    return issueApiToken(store, { name, role: flags.role, ttlMs, now });
+  });
   if (flags.json) return printJson({ ...issued, expiresAt: iso(issued.expiresAt) });
   const expiry = issued.expiresAt === null ? 'never expires' : `expires ${shortTime(issued.expiresAt)}`;
   process.stdout.write(
@@ -126,7 +148,7 @@ function revokeApiTokens(idOrName: string, flags: { data: string; json?: boolean
   if (revoked === 0) throw new CliError(`no live API token has the id or name "${idOrName}"; see \`token list\``);
   if (flags.json) return printJson({ revoked });
   process.stdout.write(
-    `Revoked ${revoked} token${revoked === 1 ? '' : 's'}; open console links keep running until they reconnect.\n`,
+    `Revoked ${revoked} token${revoked === 1 ? '' : 's'}; console links using it are closed at their next open or attach.\n`,
   );
 }
 
@@ -161,7 +183,8 @@ export function tokenCommand(): Command {
         .choices(ROLES)
         .makeOptionMandatory(),
     )
-    .option('--name <name>', 'the operator name (default: your user name)')
+    .option('--name <name>', 'the operator name, unique among live tokens (default: <role>-<random>)')
+    .option('--reuse-name', 'allow a --name a live token already has: another token for the same operator')
     .option('--ttl <duration>', 'lifetime, e.g. 8h, 30d, or never', '30d')
     .addOption(jsonOption())
     .action(createApiToken);

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
+import { captureLogger } from '../testing/captureLogger';
 import { TestBroker } from '../testing/testBroker';
 
 /** Loosely typed on purpose: the tests assert the shape. */
@@ -120,5 +122,24 @@ describe('unknown endpoints', () => {
   it('answer 404 or 405 with a JSON error', async () => {
     expect(await call('/nope')).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
     expect(await call('/api/v1/machines', { method: 'DELETE' })).toMatchObject({ status: 405 });
+  });
+});
+
+describe('request targets URL parsing rejects', () => {
+  it('answer 404 with a JSON error, not 500, and log no error', async () => {
+    await t.close();
+    const { logger, records } = captureLogger();
+    t = await TestBroker.start({ logger });
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect(t.broker.port, '127.0.0.1');
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(received));
+      socket.write('GET // HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    });
+    expect(text).toMatch(/^HTTP\/1\.1 404 /);
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    expect(records.filter((r) => r.level >= 50)).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import type { EnrollRefusal, Store } from '../store/store';
 import { BROKER_VERSION } from '../version';
 import { HttpError, sendError, sendJson } from './httpError';
 import { readJsonBody } from './readJsonBody';
+import { requestPath } from './requestPath';
 
 export interface ApiDeps {
   store: Store;
@@ -103,7 +104,9 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
 
 async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): Promise<void> {
   try {
-    const path = new URL(req.url ?? '/', 'http://broker').pathname;
+    const path = requestPath(req.url);
+    if (path === undefined)
+      throw new HttpError(404, 'NOT_FOUND', 'the request target is not a path; the API lives under /api/v1');
     const methods = ROUTES[path];
     if (!methods) throw new HttpError(404, 'NOT_FOUND', `no endpoint ${path}; the API lives under /api/v1`);
     const handler = methods[req.method ?? ''];

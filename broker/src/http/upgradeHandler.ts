@@ -6,7 +6,9 @@ import { authenticateMachine, authenticateOperator } from '../auth/authenticate'
 import type { Logger } from '../../../node-common/logger';
 import type { Relay } from '../relay/relay';
 import type { Store } from '../store/store';
-import { HttpError, rawHttpError } from './httpError';
+import { HttpError } from './httpError';
+import { refuseUpgrade as refuse } from './refuseUpgrade';
+import { requestPath } from './requestPath';
 
 export interface UpgradeDeps {
   store: Store;
@@ -17,10 +19,6 @@ export interface UpgradeDeps {
 
 export const AGENT_PATH = '/ws/agent';
 export const CONSOLE_PATH = '/ws/console';
-
-function refuse(socket: Duplex, error: HttpError): void {
-  socket.end(rawHttpError(error));
-}
 
 /**
  * Authenticates WebSocket upgrades before a socket exists (`ws` with
@@ -47,7 +45,13 @@ export function createUpgradeHandler(deps: UpgradeDeps): {
     // Until ws owns the socket, a reset by the peer must not become an uncaught error.
     socket.on('error', (error) => deps.log.debug({ err: error.message }, 'upgrade socket error'));
     try {
-      const path = new URL(req.url ?? '/', 'http://broker').pathname;
+      const path = requestPath(req.url);
+      if (path === undefined) {
+        return refuse(
+          socket,
+          new HttpError(404, 'NOT_FOUND', `the request target is not a path; use ${AGENT_PATH} or ${CONSOLE_PATH}`),
+        );
+      }
       const header = req.headers.authorization;
       if (path === AGENT_PATH) {
         const machine = authenticateMachine(deps.store, header);

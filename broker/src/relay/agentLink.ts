@@ -22,10 +22,13 @@ const MAX_CHANNEL = 0xffff_ffff;
 export class AgentLink {
   /** Routes by this link's (agent-side) channel id, which the broker chooses. */
   readonly channels = new Map<number, Route>();
+  /** The sessions of recently released channels, for exits that crossed a detach. */
   readonly released = new ReleasedChannels();
   /** Errors are sent to agents too (see the report on BrokerToAgent). */
   readonly link: Link<BrokerToAgent>;
   private nextChannel = 1;
+  /** Set once allocation wrapped past MAX_CHANNEL: then every id may have been allocated before. */
+  private wrapped = false;
 
   constructor(
     private readonly relay: Relay,
@@ -39,13 +42,31 @@ export class AgentLink {
     });
   }
 
-  /** A channel id not in use and not recently released, so late frames cannot be misrouted. */
+  /**
+   * Channel ids are allocated in increasing order, so every id below the
+   * next one was used before: a late frame cannot be misrouted (only after
+   * 2^32 allocations does an id come round again, and then never one in
+   * use or recently released).
+   */
   allocateChannel(): number {
     for (;;) {
       const channel = this.nextChannel;
-      this.nextChannel = channel >= MAX_CHANNEL ? 1 : channel + 1;
+      if (channel >= MAX_CHANNEL) {
+        this.nextChannel = 1;
+        this.wrapped = true;
+      } else this.nextChannel = channel + 1;
       if (!this.channels.has(channel) && !this.released.has(channel)) return channel;
     }
+  }
+
+  /**
+   * A channel that was allocated and is no longer open. Frames for it are
+   * late (sent before the agent saw our detach or close), not invalid, however
+   * many channels were released since: one operator attaching and detaching
+   * in a loop must not get the machine's link closed for invalid frames.
+   */
+  private wasReleased(channel: number): boolean {
+    return !this.channels.has(channel) && (this.wrapped || (channel >= 1 && channel < this.nextChannel));
   }
 
   routeOf(sessionId: string): Route | undefined {
@@ -107,6 +128,7 @@ export class AgentLink {
     }
     const attached = route.state === 'attaching';
     route.state = 'open';
+    this.relay.agentReplied(route);
     if (!attached) {
       this.relay.persist('record login user', () =>
         this.relay.store.setSessionLoginUser(route.sessionId, message.loginUser),
@@ -134,7 +156,11 @@ export class AgentLink {
     const route = this.channels.get(message.channel);
     // An exit that crossed our detach still ends its session.
     const sessionId = route?.sessionId ?? this.released.sessionOf(message.channel);
-    if (!sessionId) return this.link.invalid('UNKNOWN_CHANNEL', `no channel ${message.channel}`, message.channel);
+    if (!sessionId) {
+      // Released too long ago to remember its session: the agent reports a detached session's end with `ended`.
+      if (this.wasReleased(message.channel)) return;
+      return this.link.invalid('UNKNOWN_CHANNEL', `no channel ${message.channel}`, message.channel);
+    }
     if (route?.console) {
       route.console.link.send({
         type: 'exit',
@@ -195,10 +221,10 @@ export class AgentLink {
     }
   }
 
-  /** The route on a channel; frames for a recently released channel are late, not invalid. */
+  /** The route on a channel; frames for a released channel are late, not invalid. */
   private routeFor(channel: number): Route | undefined {
     const route = this.channels.get(channel);
-    if (!route && !this.released.has(channel)) {
+    if (!route && !this.wasReleased(channel)) {
       this.link.invalid('UNKNOWN_CHANNEL', `no channel ${channel} on this link`, channel);
     }
     return route;

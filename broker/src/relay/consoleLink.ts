@@ -13,6 +13,7 @@ import {
   type Resize,
 } from '../../../common/protocol';
 import type { Operator } from '../auth/authenticate';
+import type { AgentLink } from './agentLink';
 import { Link } from './link';
 import type { Relay } from './relay';
 import { ReleasedChannels } from './releasedChannels';
@@ -31,17 +32,41 @@ export class ConsoleLink {
     ws: WebSocket,
     readonly operator: Operator,
   ) {
-    this.link = new Link(ws, relay.options, relay.log.child({ link: 'console', operator: operator.name }), {
-      onText: (text) => this.onText(text),
-      onBinary: (bytes) => this.onBinary(bytes),
-      onClose: (code, reason) => relay.consoleClosed(this, code, reason),
-    });
+    this.link = new Link(
+      ws,
+      relay.options,
+      relay.log.child({ link: 'console', operator: operator.name }),
+      {
+        onText: (text) => this.onText(text),
+        onBinary: (bytes) => this.onBinary(bytes),
+        onClose: (code, reason) => relay.consoleClosed(this, code, reason),
+      },
+      { maxBufferedBytes: relay.options.maxConsoleBufferedBytes, onOverrun: () => this.dropSlowConsumer() },
+    );
   }
 
   /** Its socket stopped draining: drop the link (4005); its sessions stay on the agents for resume. */
   dropSlowConsumer(): void {
     this.link.log.warn({ bufferedBytes: this.link.bufferedAmount }, 'slow consumer');
     this.link.close(CloseCode.SLOW_CONSUMER, 'the client did not read its output in time');
+  }
+
+  /**
+   * Input for an agent link that already holds more unsent bytes than the
+   * bound: the machine does not take input as fast as this console sends it.
+   * The console is closed (4005, no close code fits better) rather than the
+   * broker queueing without bound; its sessions are detached for resume.
+   * Returns true when the input may be sent.
+   */
+  private agentTakesInput(agent: AgentLink): boolean {
+    const buffered = agent.link.bufferedAmount;
+    if (buffered <= this.relay.options.maxAgentBufferedBytes) return true;
+    this.link.log.warn({ machine: agent.machine.name, agentBufferedBytes: buffered }, 'console input overran');
+    this.link.close(
+      CloseCode.SLOW_CONSUMER,
+      `input overran machine "${agent.machine.name}": it did not take input in time`,
+    );
+    return false;
   }
 
   private onText(text: string): void {
@@ -81,6 +106,7 @@ export class ConsoleLink {
     if (frame.type !== 'input') return this.link.invalid('UNEXPECTED_MESSAGE', 'consoles send input, not output');
     const route = this.routeFor(frame.channel);
     if (!route) return;
+    if (!this.agentTakesInput(route.agent)) return;
     route.bytesIn += frame.payload.byteLength;
     // Relay without copying: the frame's own bytes go on, with the agent-side channel.
     rewriteChannel(bytes, route.agentChannel);
@@ -100,6 +126,7 @@ export class ConsoleLink {
         if (!this.released.has(channel)) unknown.push(channel);
         continue;
       }
+      if (!this.agentTakesInput(route.agent)) return;
       route.bytesIn += frame.payload.byteLength;
       route.agent.link.sendBinary(
         encodeDataFrame({ type: 'input', channel: route.agentChannel, offset: 0, payload: frame.payload }),
@@ -112,7 +139,7 @@ export class ConsoleLink {
 
   private forward(message: Resize | Ack | Close): void {
     const route = this.routeFor(message.channel);
-    if (!route) return;
+    if (!route || !this.agentTakesInput(route.agent)) return;
     route.agent.link.send({ ...message, channel: route.agentChannel });
   }
 

@@ -23,6 +23,14 @@ export interface LinkTimings {
   heartbeatTimeoutMs: number;
 }
 
+/** Bounds what the broker queues for a peer that does not read its replies. */
+export interface ReplyLimit {
+  /** Replies are not queued on a socket holding more unsent bytes than this. */
+  maxBufferedBytes: number;
+  /** Called instead of sending a reply past the limit (the link is then usually closed). */
+  onOverrun(): void;
+}
+
 export interface LinkHandlers {
   onText(text: string): void;
   onBinary(bytes: Buffer): void;
@@ -59,6 +67,7 @@ export class Link<Out extends { type: string }> {
     private readonly timings: LinkTimings,
     readonly log: Logger,
     private readonly handlers: LinkHandlers,
+    private readonly replyLimit?: ReplyLimit,
   ) {
     ws.on('message', (data: RawData, isBinary: boolean) => this.guard('message', () => this.onMessage(data, isBinary)));
     ws.on('pong', () => (this.lastHeard = Date.now()));
@@ -96,7 +105,15 @@ export class Link<Out extends { type: string }> {
     this.ws.send(bytes, { binary: true });
   }
 
+  /**
+   * Errors are replies to what the peer sent: a peer that keeps sending
+   * without reading would otherwise grow the socket buffer without bound.
+   */
   sendError(code: ErrorCode, message = defaultMessage(code), channel?: number): void {
+    if (this.closed) return;
+    if (this.replyLimit && this.ws.bufferedAmount > this.replyLimit.maxBufferedBytes) {
+      return this.replyLimit.onOverrun();
+    }
     this.send(channel === undefined ? { type: 'error', code, message } : { type: 'error', code, message, channel });
   }
 

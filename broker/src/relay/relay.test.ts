@@ -249,12 +249,12 @@ describe('attach', () => {
     expect(await second.next('opened')).toMatchObject({ channel: 5, sessionId, machine: 'web-1', offset: 1500, lost });
   });
 
-  it('of a session still attached elsewhere takes it over: the old channel is closed as resumable', async () => {
+  it('of a session still attached elsewhere takes it over: the old channel is closed, not resumable', async () => {
     const first = await t.console(operatorToken);
     const { sessionId, agentChannel } = await openSession(first, agent, 'web-1', 1);
     const second = await t.console(operatorToken);
     second.send({ type: 'attach', channel: 2, sessionId, offset: 0 });
-    expect(await first.next('closed')).toMatchObject({ channel: 1, resumable: true });
+    expect(await first.next('closed')).toMatchObject({ channel: 1, code: 'SESSION_TAKEN_OVER', resumable: false });
     expect(await agent.next('detach')).toEqual({ type: 'detach', channel: agentChannel });
     const attach = await agent.next('attach');
     agent.send({ type: 'opened', channel: attach.channel, sessionId, loginUser: 'alice', offset: 0 });

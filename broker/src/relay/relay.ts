@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { formatDuration } from '../../../common/duration';
 import {
   CloseCode,
   defaultMessage,
@@ -21,6 +22,14 @@ export interface RelayOptions extends LinkTimings {
   log: Logger;
   /** A console link whose socket holds more unsent bytes than this is closed with 4005. */
   maxConsoleBufferedBytes: number;
+  /**
+   * A console whose input (or broadcast) finds its target agent link holding
+   * more unsent bytes than this is closed with 4005: it types faster than the
+   * machine takes input, and the broker will not queue the difference.
+   */
+  maxAgentBufferedBytes: number;
+  /** An `open` or `attach` the agent has not answered after this long is refused and its route released. */
+  agentReplyTimeoutMs: number;
   now: () => number;
 }
 
@@ -171,8 +180,47 @@ export class Relay {
     route.agent.channels.set(route.agentChannel, route);
   }
 
+  /**
+   * Gives the agent agentReplyTimeoutMs to answer the `open` or `attach` just
+   * sent for this route. An agent that never answers (stuck, or buggy) would
+   * otherwise hold the console's channel and the session row forever.
+   */
+  awaitAgentReply(route: Route): void {
+    route.replyTimer = setTimeout(() => this.agentReplyTimedOut(route), this.options.agentReplyTimeoutMs);
+    route.replyTimer.unref();
+  }
+
+  /** The agent answered (or the route went): the deadline no longer applies. */
+  agentReplied(route: Route): void {
+    clearTimeout(route.replyTimer);
+    route.replyTimer = undefined;
+  }
+
+  private agentReplyTimedOut(route: Route): void {
+    route.replyTimer = undefined;
+    const { agent } = route;
+    if (route.state === 'open' || agent.channels.get(route.agentChannel) !== route) return;
+    const opening = route.state === 'opening';
+    const waited = formatDuration(this.options.agentReplyTimeoutMs);
+    // AGENT_DISCONNECTED: the nearest existing code, and like it worth retrying (the catalog has no timeout code).
+    route.console?.link.sendError(
+      'AGENT_DISCONNECTED',
+      `machine "${agent.machine.name}" did not answer the ${opening ? 'open' : 'attach'} within ${waited}; ` +
+        'its agent may be stuck; try again, or restart fleetterm-agent there',
+      route.consoleChannel,
+    );
+    // Should the agent get to it after all, it closes (or detaches) at once; a pending open whose console
+    // left was already sent `close` by detach().
+    if (!opening) agent.link.send({ type: 'detach', channel: route.agentChannel });
+    else if (route.console) agent.link.send({ type: 'close', channel: route.agentChannel });
+    this.release(route);
+    if (opening) this.persist('forget unanswered session', () => this.store.deleteSession(route.sessionId));
+    agent.link.log.warn({ sessionId: route.sessionId, state: route.state, waited }, 'agent did not answer');
+  }
+
   /** Removes a route from both links and flushes its byte counts. Idempotent. */
   release(route: Route): void {
+    this.agentReplied(route);
     const { console: consoleLink, agent } = route;
     if (consoleLink?.channels.get(route.consoleChannel) === route) {
       consoleLink.channels.delete(route.consoleChannel);

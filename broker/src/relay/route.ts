@@ -23,4 +23,6 @@ export interface Route {
   /** Bytes relayed since the last flush to the store. */
   bytesIn: number;
   bytesOut: number;
+  /** Runs while the agent owes an answer to `open` or `attach` (see Relay.awaitAgentReply). */
+  replyTimer?: NodeJS.Timeout;
 }

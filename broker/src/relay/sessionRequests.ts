@@ -1,13 +1,51 @@
 import { randomUUID } from 'node:crypto';
-import { MAX_CHANNELS_PER_LINK, type ConsoleAttach, type ConsoleOpen } from '../../../common/protocol';
-import { mayOpenSessions } from '../auth/authenticate';
+import { CloseCode, MAX_CHANNELS_PER_LINK, type ConsoleAttach, type ConsoleOpen } from '../../../common/protocol';
+import { mayOpenSessions, tokenStillLive } from '../auth/authenticate';
 import type { ConsoleLink } from './consoleLink';
 import type { Relay } from './relay';
 import type { Route } from './route';
 
+const STORE_FAILED = Symbol('store failed');
+
+/**
+ * Runs a store read or write for a console's request. A failure is logged
+ * and refuses the request with INTERNAL on its channel, so the console knows
+ * which request failed and that the channel is free again.
+ */
+function fromStore<T>(
+  relay: Relay,
+  consoleLink: ConsoleLink,
+  channel: number,
+  what: string,
+  fn: () => T,
+): T | typeof STORE_FAILED {
+  try {
+    return fn();
+  } catch (error) {
+    relay.log.error({ err: error instanceof Error ? error.message : String(error), what }, 'store access failed');
+    relay.refuse(consoleLink, channel, 'INTERNAL', `the broker could not ${what}; it was logged. Try again.`);
+    return STORE_FAILED;
+  }
+}
+
 /** Checks shared by open and attach; sends the refusal and returns false when one fails. */
 function mayUseChannel(relay: Relay, consoleLink: ConsoleLink, channel: number): boolean {
   const { operator } = consoleLink;
+  const live = fromStore(relay, consoleLink, channel, 'check the API token', () =>
+    tokenStillLive(relay.store, operator, relay.options.now()),
+  );
+  if (live === STORE_FAILED) return false;
+  if (!live) {
+    relay.refuse(
+      consoleLink,
+      channel,
+      'UNAUTHORIZED',
+      'the API token of this link was revoked or has expired; create a new one with `fleetterm-broker token create`',
+    );
+    consoleLink.link.log.info({ tokenId: operator.tokenId }, 'console token no longer live');
+    consoleLink.link.close(CloseCode.REVOKED, 'the API token was revoked or has expired');
+    return false;
+  }
   if (!mayOpenSessions(operator.role)) {
     relay.refuse(
       consoleLink,
@@ -47,7 +85,10 @@ export function openSession(relay: Relay, consoleLink: ConsoleLink, message: Con
   }
   const agent = relay.agentNamed(message.machine);
   if (!agent) {
-    const machine = relay.store.findMachineByName(message.machine);
+    const machine = fromStore(relay, consoleLink, channel, 'look up the machine', () =>
+      relay.store.findMachineByName(message.machine),
+    );
+    if (machine === STORE_FAILED) return;
     if (!machine || machine.revokedAt !== null) {
       return relay.refuse(
         consoleLink,
@@ -68,15 +109,18 @@ export function openSession(relay: Relay, consoleLink: ConsoleLink, message: Con
   }
   const sessionId = randomUUID();
   const command = message.mode === 'exec' ? (message.command ?? null) : null;
-  relay.store.insertSession({
-    id: sessionId,
-    operator: consoleLink.operator.name,
-    machineId: agent.machine.id,
-    loginUser: message.loginUser ?? null,
-    mode: message.mode,
-    command,
-    startedAt: relay.options.now(),
-  });
+  const inserted = fromStore(relay, consoleLink, channel, 'record the new session', () =>
+    relay.store.insertSession({
+      id: sessionId,
+      operator: consoleLink.operator.name,
+      machineId: agent.machine.id,
+      loginUser: message.loginUser ?? null,
+      mode: message.mode,
+      command,
+      startedAt: relay.options.now(),
+    }),
+  );
+  if (inserted === STORE_FAILED) return;
   const route: Route = {
     sessionId,
     state: 'opening',
@@ -99,13 +143,17 @@ export function openSession(relay: Relay, consoleLink: ConsoleLink, message: Con
     ...(message.loginUser !== undefined ? { loginUser: message.loginUser } : {}),
     ...(command !== null ? { command } : {}),
   });
+  relay.awaitAgentReply(route);
 }
 
 /** `attach`: re-attaches one of the operator's kept sessions, from an output offset. */
 export function attachSession(relay: Relay, consoleLink: ConsoleLink, message: ConsoleAttach): void {
   const { channel, sessionId } = message;
   if (!mayUseChannel(relay, consoleLink, channel)) return;
-  const session = relay.store.findSession(sessionId);
+  const session = fromStore(relay, consoleLink, channel, 'look up the session', () =>
+    relay.store.findSession(sessionId),
+  );
+  if (session === STORE_FAILED) return;
   if (!session || session.endedAt !== null) {
     return relay.refuse(consoleLink, channel, 'SESSION_NOT_FOUND', `session ${sessionId} has ended or never existed`);
   }
@@ -127,12 +175,13 @@ export function attachSession(relay: Relay, consoleLink: ConsoleLink, message: C
   }
   if (current) {
     // The newest attach wins: the old link may be a dead one the heartbeat has not noticed yet.
+    // Not resumable: two consoles that each re-attach on `closed` would take the session from each other forever.
     current.console?.link.send({
       type: 'closed',
       channel: current.consoleChannel,
-      code: 'CHANNEL_IN_USE',
-      message: 'the session was attached from another console link; attach again to take it back',
-      resumable: true,
+      code: 'SESSION_TAKEN_OVER',
+      message: 'the session was attached from another console; this one was detached from it',
+      resumable: false,
     });
     relay.detach(current);
   }
@@ -154,4 +203,5 @@ export function attachSession(relay: Relay, consoleLink: ConsoleLink, message: C
     operator: consoleLink.operator.name,
     offset: message.offset,
   });
+  relay.awaitAgentReply(route);
 }

@@ -217,6 +217,11 @@ export class SqliteStore implements Store {
     return row && toApiToken(row);
   }
 
+  findApiTokenById(id: string): ApiTokenRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM api_tokens WHERE id = ?').get(id) as ApiTokenRow | undefined;
+    return row && toApiToken(row);
+  }
+
   touchApiToken(id: string, now: number): void {
     this.db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(now, id);
   }

@@ -27,6 +27,7 @@ export interface Store {
   createEnrollToken(token: EnrollTokenRecord): void;
   createApiToken(token: ApiTokenRecord): void;
   findApiTokenByHash(hash: string): ApiTokenRecord | undefined;
+  findApiTokenById(id: string): ApiTokenRecord | undefined;
   touchApiToken(id: string, now: number): void;
   listApiTokens(): ApiTokenRecord[];
   /** Revokes the token with this id, or every live token with this name. Returns how many. */

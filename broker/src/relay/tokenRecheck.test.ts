@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../commands/program';
+import { openSession } from '../testing/sessions';
+import { TestBroker } from '../testing/testBroker';
+
+let t: TestBroker;
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await t.close();
+});
+
+describe('an API token that stops being live while its console link is open', () => {
+  it('when it expires: the next open is refused with UNAUTHORIZED and the link closed with 4004', async () => {
+    let clock = Date.now();
+    t = await TestBroker.start({ now: () => clock });
+    const agent = await t.agent((await t.enroll('web-1')).credential);
+    const console = await t.console(t.apiToken('operator', 'alice', 60_000));
+    await openSession(console, agent, 'web-1', 1);
+
+    clock += 61_000;
+    console.send({ type: 'open', channel: 2, machine: 'web-1', cols: 80, rows: 24 });
+    expect(await console.next('error')).toMatchObject({ code: 'UNAUTHORIZED', channel: 2 });
+    expect(await console.closed).toMatchObject({ code: 4004 });
+    // The session it had open is detached, not ended: a new token may resume it.
+    expect(await agent.next('detach')).toMatchObject({ type: 'detach' });
+  });
+
+  it('when `token revoke` revokes it: the next attach is refused with UNAUTHORIZED and the link closed', async () => {
+    t = await TestBroker.start();
+    const agent = await t.agent((await t.enroll('web-1')).credential);
+    const console = await t.console(t.apiToken('operator', 'alice'));
+    const { sessionId } = await openSession(console, agent, 'web-1', 1);
+    console.send({ type: 'detach', channel: 1 });
+    await agent.next('detach');
+
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    expect(await runCli(['node', 'fleetterm-broker', 'token', 'revoke', 'alice', '--data', t.dataDir])).toBe(0);
+    console.send({ type: 'attach', channel: 1, sessionId, offset: 0 });
+    expect(await console.next('error')).toMatchObject({ code: 'UNAUTHORIZED', channel: 1 });
+    expect(await console.closed).toMatchObject({ code: 4004 });
+    expect(agent.pending()).toEqual([]);
+  });
+});
