@@ -34,6 +34,8 @@ export interface BrokerOptions {
   maxAgentBufferedBytes?: number;
   /** Default 30 s; see RelayOptions.agentReplyTimeoutMs. */
   agentReplyTimeoutMs?: number;
+  /** Default 5 s; see RelayOptions.tokenRecheckIntervalMs. */
+  tokenRecheckIntervalMs?: number;
   /** Clock for stored times and token expiry (ms since the epoch). */
   now?: () => number;
 }
@@ -59,6 +61,9 @@ const DEFAULT_MAX_AGENT_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 /** How long the agent may take to answer an `open` or `attach`. */
 const DEFAULT_AGENT_REPLY_TIMEOUT_MS = 30_000;
+
+/** A revoked token's links close within this; one indexed lookup per console link per sweep. */
+const DEFAULT_TOKEN_RECHECK_INTERVAL_MS = 5000;
 
 /** Links get this long to finish their closing handshake at shutdown before their sockets are destroyed. */
 const SHUTDOWN_GRACE_MS = 1_000;
@@ -107,6 +112,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       maxConsoleBufferedBytes: options.maxConsoleBufferedBytes ?? MAX_CONSOLE_BUFFERED_BYTES,
       maxAgentBufferedBytes: options.maxAgentBufferedBytes ?? DEFAULT_MAX_AGENT_BUFFERED_BYTES,
       agentReplyTimeoutMs: options.agentReplyTimeoutMs ?? DEFAULT_AGENT_REPLY_TIMEOUT_MS,
+      tokenRecheckIntervalMs: options.tokenRecheckIntervalMs ?? DEFAULT_TOKEN_RECHECK_INTERVAL_MS,
     });
     const server = createServer(createApiHandler({ store, log, now }));
     const { wss, onUpgrade } = createUpgradeHandler({ store, relay, log, now });

@@ -19,6 +19,8 @@ export const CloseCode = {
   REVOKED: 4004,
   /** The consumer did not drain its output. */
   SLOW_CONSUMER: 4005,
+  /** The client sent input faster than the machine took it. */
+  INPUT_OVERRUN: 4006,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
@@ -33,6 +35,7 @@ const DESCRIPTIONS: Record<number, string> = {
   [CloseCode.REPLACED]: 'replaced by a newer connection from the same machine',
   [CloseCode.REVOKED]: 'access was revoked',
   [CloseCode.SLOW_CONSUMER]: 'the client did not read its output in time',
+  [CloseCode.INPUT_OVERRUN]: 'the client sent input faster than the machine took it',
 };
 
 export function describeCloseCode(code: number): string {

@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   SESSION_NOT_FOUND: 'The session no longer exists (it ended or its resume grace period passed); open a new one.',
   SESSION_NOT_YOURS: 'The session belongs to another operator.',
   SESSION_TAKEN_OVER: 'The session was attached from another console; this one was detached from it.',
+  AGENT_TIMEOUT:
+    'The machine’s agent did not answer in time; it may be stuck. Try again, or restart fleetterm-agent there.',
   AGENT_DISCONNECTED: 'The agent disconnected; the session resumes if it returns within the grace period.',
   // Refusals by the agent's own limits and settings.
   REMOTE_SHELL_DISABLED: 'Remote shells are disabled on this machine (remote_shell = false in the agent config).',
@@ -62,5 +64,5 @@ export function defaultMessage(code: ErrorCode): string {
 
 /** Refusals after which retrying the same request cannot succeed. */
 export function isPermanentRefusal(code: ErrorCode): boolean {
-  return code !== 'MACHINE_OFFLINE' && code !== 'AGENT_DISCONNECTED' && code !== 'INTERNAL';
+  return code !== 'MACHINE_OFFLINE' && code !== 'AGENT_DISCONNECTED' && code !== 'AGENT_TIMEOUT' && code !== 'INTERNAL';
 }

@@ -148,7 +148,7 @@ function revokeApiTokens(idOrName: string, flags: { data: string; json?: boolean
   if (revoked === 0) throw new CliError(`no live API token has the id or name "${idOrName}"; see \`token list\``);
   if (flags.json) return printJson({ revoked });
   process.stdout.write(
-    `Revoked ${revoked} token${revoked === 1 ? '' : 's'}; console links using it are closed at their next open or attach.\n`,
+    `Revoked ${revoked} token${revoked === 1 ? '' : 's'}; console links using it are closed within 5 seconds.\n`,
   );
 }
 

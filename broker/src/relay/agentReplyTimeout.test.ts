@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 describe('an open or attach the agent never answers', () => {
-  it('open: refused with AGENT_DISCONNECTED on its channel after the timeout, with no session row left', async () => {
+  it('open: refused with AGENT_TIMEOUT on its channel after the timeout, with no session row left', async () => {
     t = await TestBroker.start({ agentReplyTimeoutMs: 200 });
     const agent = await t.agent((await t.enroll('web-1')).credential);
     const console = await t.console(t.apiToken('operator', 'alice'));
@@ -24,7 +24,7 @@ describe('an open or attach the agent never answers', () => {
     expect(t.store.findSession(open.sessionId)).toBeDefined();
 
     const error = await console.next<{ type: 'error'; message: string }>('error');
-    expect(error).toMatchObject({ code: 'AGENT_DISCONNECTED', channel: 3 });
+    expect(error).toMatchObject({ code: 'AGENT_TIMEOUT', channel: 3 });
     expect(error.message).toContain('did not answer the open within 200ms');
     // Should the agent get to it after all, it closes the shell at once.
     expect(await agent.next('close')).toEqual({ type: 'close', channel: open.channel });
@@ -47,7 +47,7 @@ describe('an open or attach the agent never answers', () => {
     console.send({ type: 'attach', channel: 1, sessionId, offset: 0 });
     const attach = await agent.next<{ type: 'attach'; channel: number }>('attach');
     const error = await console.next<{ type: 'error'; message: string }>('error');
-    expect(error).toMatchObject({ code: 'AGENT_DISCONNECTED', channel: 1 });
+    expect(error).toMatchObject({ code: 'AGENT_TIMEOUT', channel: 1 });
     expect(error.message).toContain('did not answer the attach');
     expect(await agent.next('detach')).toEqual({ type: 'detach', channel: attach.channel });
     expect(t.store.findSession(sessionId)?.endedAt).toBeNull();

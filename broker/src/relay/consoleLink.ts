@@ -63,7 +63,7 @@ export class ConsoleLink {
     if (buffered <= this.relay.options.maxAgentBufferedBytes) return true;
     this.link.log.warn({ machine: agent.machine.name, agentBufferedBytes: buffered }, 'console input overran');
     this.link.close(
-      CloseCode.SLOW_CONSUMER,
+      CloseCode.INPUT_OVERRUN,
       `input overran machine "${agent.machine.name}": it did not take input in time`,
     );
     return false;

@@ -19,7 +19,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('a console whose input overruns an agent that does not read it', () => {
   for (const kind of ['input', 'broadcast'] as const) {
-    it(`is closed with 4005 (${kind} frames) and its sessions stay on the agent for resume`, async () => {
+    it(`is closed with 4006 (${kind} frames) and its sessions stay on the agent for resume`, async () => {
       const limit = 512 * 1024;
       t = await TestBroker.start({ maxAgentBufferedBytes: limit });
       const agent = await t.agent((await t.enroll('web-1')).credential);
@@ -40,7 +40,7 @@ describe('a console whose input overruns an agent that does not read it', () => 
         sent += payload.byteLength;
         await tick();
       }
-      expect(closed).toEqual({ code: 4005, reason: expect.stringContaining('input overran machine "web-1"') });
+      expect(closed).toEqual({ code: 4006, reason: expect.stringContaining('input overran machine "web-1"') });
       expect(sent).toBeGreaterThan(limit);
       // Only the console went: the agent link is open and the session kept.
       expect(agent.ws.readyState).toBe(agent.ws.OPEN);

@@ -8,7 +8,7 @@ import {
   type Hello,
   type Welcome,
 } from '../../../common/protocol';
-import type { Operator } from '../auth/authenticate';
+import { tokenStillLive, type Operator } from '../auth/authenticate';
 import type { Logger } from '../../../node-common/logger';
 import type { Machine, SessionEnd, Store } from '../store/store';
 import { BROKER_SOFTWARE } from '../version';
@@ -30,6 +30,8 @@ export interface RelayOptions extends LinkTimings {
   maxAgentBufferedBytes: number;
   /** An `open` or `attach` the agent has not answered after this long is refused and its route released. */
   agentReplyTimeoutMs: number;
+  /** How often open console links have their API token checked; a revoked or expired one is closed (4004). */
+  tokenRecheckIntervalMs: number;
   now: () => number;
 }
 
@@ -44,8 +46,12 @@ export class Relay {
   private readonly agents = new Map<string, AgentLink>();
   private readonly links = new Set<AgentLink | ConsoleLink>();
   private closing = false;
+  private readonly tokenSweep: NodeJS.Timeout;
 
-  constructor(readonly options: RelayOptions) {}
+  constructor(readonly options: RelayOptions) {
+    this.tokenSweep = setInterval(() => this.closeDeadTokenLinks(), options.tokenRecheckIntervalMs);
+    this.tokenSweep.unref();
+  }
 
   get store(): Store {
     return this.options.store;
@@ -202,9 +208,8 @@ export class Relay {
     if (route.state === 'open' || agent.channels.get(route.agentChannel) !== route) return;
     const opening = route.state === 'opening';
     const waited = formatDuration(this.options.agentReplyTimeoutMs);
-    // AGENT_DISCONNECTED: the nearest existing code, and like it worth retrying (the catalog has no timeout code).
     route.console?.link.sendError(
-      'AGENT_DISCONNECTED',
+      'AGENT_TIMEOUT',
       `machine "${agent.machine.name}" did not answer the ${opening ? 'open' : 'attach'} within ${waited}; ` +
         'its agent may be stuck; try again, or restart fleetterm-agent there',
       route.consoleChannel,
@@ -256,9 +261,32 @@ export class Relay {
   }
 
   /** Closes every link with 1001; their sessions stay with the agents for resume. */
+  /**
+   * A revoked or expired API token ends its console links within one sweep,
+   * even while they only type into sessions they already have open; open and
+   * attach check it again on their own.
+   */
+  private closeDeadTokenLinks(): void {
+    const now = this.options.now();
+    for (const link of this.links) {
+      if (!(link instanceof ConsoleLink)) continue;
+      let live: boolean;
+      try {
+        live = tokenStillLive(this.store, link.operator, now);
+      } catch (error) {
+        this.log.warn({ err: (error as Error).message }, 'token check failed; trying again at the next sweep');
+        return;
+      }
+      if (live) continue;
+      link.link.log.info({ tokenId: link.operator.tokenId }, 'console token no longer live');
+      link.link.close(CloseCode.REVOKED, 'the API token was revoked or has expired');
+    }
+  }
+
   close(): void {
     if (this.closing) return;
     this.closing = true;
+    clearInterval(this.tokenSweep);
     for (const link of [...this.links]) link.link.close(CloseCode.GOING_AWAY, 'the broker is shutting down');
   }
 }

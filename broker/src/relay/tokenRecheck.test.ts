@@ -40,4 +40,16 @@ describe('an API token that stops being live while its console link is open', ()
     expect(await console.closed).toMatchObject({ code: 4004 });
     expect(agent.pending()).toEqual([]);
   });
+
+  it('when it is revoked while the link only types: the link is closed with 4004 within a sweep', async () => {
+    t = await TestBroker.start({ tokenRecheckIntervalMs: 50 });
+    const agent = await t.agent((await t.enroll('web-1')).credential);
+    const console = await t.console(t.apiToken('operator', 'alice'));
+    await openSession(console, agent, 'web-1', 1);
+
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    expect(await runCli(['node', 'fleetterm-broker', 'token', 'revoke', 'alice', '--data', t.dataDir])).toBe(0);
+    expect(await console.closed).toMatchObject({ code: 4004 });
+    expect(await agent.next('detach')).toMatchObject({ type: 'detach' });
+  });
 });
