@@ -11,7 +11,7 @@ const nodeBuiltins = {
 const electron = { group: ['electron'], message: 'Only src-main and src-preload may import Electron.' };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'out/**', '.fleetterm/**', 'test-results/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'out/**', '.fleetterm/**', 'test-results/**', 'bench/.build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { BROKER_VERSION } from '../version';
 import { CliError } from './cliSupport';
 import { machinesCommand, sessionsCommand } from './listCommands';
+import { caCommand, initCommand } from './pkiCommands';
 import { serveCommand } from './serveCommand';
 import { enrollTokenCommand, tokenCommand } from './tokenCommands';
 
@@ -14,7 +15,15 @@ export function buildProgram(): Command {
     .version(BROKER_VERSION)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
-  for (const command of [serveCommand(), enrollTokenCommand(), tokenCommand(), machinesCommand(), sessionsCommand()]) {
+  for (const command of [
+    initCommand(),
+    serveCommand(),
+    enrollTokenCommand(),
+    tokenCommand(),
+    machinesCommand(),
+    sessionsCommand(),
+    caCommand(),
+  ]) {
     program.addCommand(command);
   }
   // Subcommands inherit the exit override, so usage errors return here instead of exiting.

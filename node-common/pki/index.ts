@@ -1,0 +1,6 @@
+// Node-only PKI helpers shared by the broker, the agent and the CLI.
+export * from './certificates';
+export * from './csr';
+export * from './keys';
+export * from './pins';
+export { x509 } from './x509';
