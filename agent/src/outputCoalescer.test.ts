@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { COALESCE_MAX_BYTES, COALESCE_WINDOW_MS } from '../../common/protocol';
-import { OutputCoalescer } from './outputCoalescer';
+import { INTERACTIVE_WINDOW_BYTES, OutputCoalescer } from './outputCoalescer';
 
 const chunk = (size: number, fill = 1) => new Uint8Array(size).fill(fill);
 
@@ -24,13 +24,18 @@ describe('OutputCoalescer', () => {
     expect(frames).toHaveLength(1);
   });
 
-  it('gathers what follows within the window into one frame, sent at the window’s tick', () => {
+  it('sends each echo of fast typing at once: the window stays under its interactive budget', () => {
+    for (let key = 0; key < 10; key++) coalescer.push(chunk(1));
+    expect(frames).toHaveLength(10);
+  });
+
+  it('gathers a flood within the window into one frame, sent at the window’s tick', () => {
     coalescer.push(chunk(1));
-    coalescer.push(chunk(10));
+    coalescer.push(chunk(INTERACTIVE_WINDOW_BYTES));
     coalescer.push(chunk(20));
     expect(frames).toHaveLength(1);
     vi.advanceTimersByTime(COALESCE_WINDOW_MS);
-    expect(frames.map((f) => f.byteLength)).toEqual([1, 30]);
+    expect(frames.map((f) => f.byteLength)).toEqual([1, INTERACTIVE_WINDOW_BYTES + 20]);
   });
 
   it('sends at once when the gathered bytes reach the size cap', () => {
@@ -50,11 +55,12 @@ describe('OutputCoalescer', () => {
   it('keeps the window open while output flows, one frame per tick', () => {
     coalescer.push(chunk(1));
     for (let tick = 0; tick < 3; tick++) {
-      coalescer.push(chunk(5));
-      coalescer.push(chunk(5));
+      coalescer.push(chunk(INTERACTIVE_WINDOW_BYTES));
+      coalescer.push(chunk(INTERACTIVE_WINDOW_BYTES));
       vi.advanceTimersByTime(COALESCE_WINDOW_MS);
     }
-    expect(frames.map((f) => f.byteLength)).toEqual([1, 10, 10, 10]);
+    const flood = 2 * INTERACTIVE_WINDOW_BYTES;
+    expect(frames.map((f) => f.byteLength)).toEqual([1, flood, flood, flood]);
   });
 
   it('flushes what waits on demand (before an exit), and sends later chunks at once after dispose', () => {

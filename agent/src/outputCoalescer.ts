@@ -1,16 +1,27 @@
 import { COALESCE_MAX_BYTES, COALESCE_WINDOW_MS } from '../../common/protocol';
 
 /**
- * Coalesces PTY output into fewer frames without delaying a keystroke's
- * echo (VS Code's terminalDataBuffering does the same at 5 ms): the first
- * chunk after a quiet moment leaves at once and opens a window; chunks that
- * arrive within it wait for the window's tick, or leave as soon as they add
- * up to `maxBytes`; a tick that finds nothing new closes the window. A fixed
- * timer on every chunk doubled echo latency in measurements.
+ * Output a window may carry and still send each chunk at once: echoes of
+ * fast typing (keys 2 ms apart, 1–10 bytes each) stay far below it, a flood
+ * passes it within one PTY read.
+ */
+export const INTERACTIVE_WINDOW_BYTES = 1024;
+
+/**
+ * Coalesces PTY output into fewer frames only while output floods, never
+ * delaying a keystroke's echo. The first chunk after a quiet moment leaves at
+ * once and opens a window; later chunks in the window also leave at once
+ * while the window has carried less than INTERACTIVE_WINDOW_BYTES (typing);
+ * past that they wait for the window's tick, or leave as soon as they add up
+ * to `maxBytes`. A tick that finds nothing new closes the window. Measured:
+ * a plain 5 ms window (VS Code's terminalDataBuffering) put echoes of keys
+ * typed 2 ms apart at 2.9 ms p50 against OpenSSH's 0.4 ms.
  */
 export class OutputCoalescer {
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
+  /** Bytes sent or queued since the window opened. */
+  private windowBytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
 
@@ -29,9 +40,12 @@ export class OutputCoalescer {
     if (data.byteLength === 0) return;
     if (this.timer === undefined || this.disposed) {
       this.emit(data);
+      this.windowBytes = data.byteLength;
       if (!this.disposed) this.timer = setTimeout(() => this.tick(), this.windowMs);
       return;
     }
+    this.windowBytes += data.byteLength;
+    if (this.pendingBytes === 0 && this.windowBytes <= INTERACTIVE_WINDOW_BYTES) return this.emit(data);
     this.pending.push(data);
     this.pendingBytes += data.byteLength;
     if (this.pendingBytes >= this.maxBytes) this.flush();
@@ -59,6 +73,7 @@ export class OutputCoalescer {
       this.timer = undefined;
       return;
     }
+    this.windowBytes = this.pendingBytes;
     this.flush();
     this.timer = setTimeout(() => this.tick(), this.windowMs);
   }

@@ -38,10 +38,12 @@ export const FLOW_LOW_WATERMARK_BYTES = 256 * KiB;
 export const ACK_BATCH_BYTES = 64 * KiB;
 
 /**
- * Output is coalesced only while it keeps flowing: the first chunk after a
- * quiet moment leaves at once, later chunks wait at most this long, and a
- * frame never grows past COALESCE_MAX_BYTES. A fixed timer on every chunk
- * doubled echo latency in measurements.
+ * Output is coalesced only while it floods: the first chunk after a quiet
+ * moment leaves at once, later chunks leave at once too while the window has
+ * carried little (the agent's INTERACTIVE_WINDOW_BYTES: typing), and past
+ * that they wait at most this long; a frame never grows past
+ * COALESCE_MAX_BYTES. A fixed timer on every chunk doubled echo latency in
+ * measurements.
  */
 export const COALESCE_WINDOW_MS = 5;
 export const COALESCE_MAX_BYTES = 64 * KiB;

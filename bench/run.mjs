@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// Fleetterm against OpenSSH on this machine, loopback only, bounded in time
+// (issue 6). Usage: node bench/run.mjs [--quick] [--rounds N] [--pause-ms MS] [--no-build]
+// Writes bench-results/latest.json (raw) and docs/BENCHMARKS.md (summary).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { installExitGuards, runCleanup } from './lib/cleanup.mjs';
+import { startSshd, sshTerminal } from './lib/openssh.mjs';
+import { startFleet, fleetTerminal } from './lib/fleetterm.mjs';
+import { keystrokeEcho, bulkOutput } from './lib/workloads.mjs';
+import { latencySummary } from './lib/stats.mjs';
+import { machineInfo, summarise, renderMarkdown } from './lib/report.mjs';
+
+const root = resolve(import.meta.dirname, '..');
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      'pause-ms': { type: 'string' },
+      'no-build': { type: 'boolean', default: false },
+    },
+  });
+  const rounds = values.rounds === undefined ? (values.quick ? 2 : 5) : Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) {
+    console.error('bench: --rounds takes a whole number from 1 to 50');
+    process.exit(64);
+  }
+  const pauseMs = values['pause-ms'] === undefined ? 2 : Number(values['pause-ms']);
+  if (!Number.isFinite(pauseMs) || pauseMs < 0 || pauseMs > 1000) {
+    console.error('bench: --pause-ms takes a number of milliseconds from 0 to 1000');
+    process.exit(64);
+  }
+  return {
+    quick: values.quick,
+    rounds,
+    build: !values['no-build'],
+    echoKeys: values.quick ? 200 : 2000,
+    pauseMs,
+    bulkBytes: values.quick ? 10_000_000 : 100_000_000,
+    budgetMs: values.quick ? 120_000 : 600_000,
+  };
+}
+
+/** Bundles the Node parts (as `npm run build:node` does) and the client entry the harness imports. */
+async function buildClient(options) {
+  if (options.build) execFileSync(process.execPath, [join(root, 'scripts/build-node.mjs')], { stdio: 'inherit' });
+  const outfile = join(root, 'bench/.build/fleetClient.mjs');
+  await build({
+    entryPoints: [join(root, 'bench/fleetClient.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    external: ['ws', 'bufferutil'],
+    banner: {
+      js: "import { createRequire as __ftCreateRequire } from 'node:module'; const require = __ftCreateRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  return import(outfile);
+}
+
+async function main() {
+  const options = parseOptions();
+  const stopGuards = installExitGuards(options.budgetMs);
+  try {
+    const client = await buildClient(options);
+    const sshd = await startSshd();
+    const fleet = await startFleet(client);
+    const systems = {
+      fleetterm: (command) => fleetTerminal(fleet, command),
+      openssh: (command) => sshTerminal(sshd, command),
+    };
+    // Warm-up (not recorded): first connections pay for page faults, JIT and caches on both sides.
+    for (const make of Object.values(systems)) await keystrokeEcho(make, { count: 20, pauseMs: options.pauseMs });
+
+    const rounds = [];
+    for (let round = 1; round <= options.rounds; round++) {
+      const result = { round, echo: {}, bulk: {} };
+      for (const [name, make] of Object.entries(systems)) {
+        const { latenciesMs } = await keystrokeEcho(make, { count: options.echoKeys, pauseMs: options.pauseMs });
+        result.echo[name] = { ...latencySummary(latenciesMs), latenciesMs };
+      }
+      for (const [name, make] of Object.entries(systems)) {
+        result.bulk[name] = await bulkOutput(make, { inputBytes: options.bulkBytes });
+      }
+      rounds.push(result);
+      const e = result.echo;
+      const b = result.bulk;
+      console.error(
+        `round ${round}/${options.rounds}: echo p50 ${e.fleetterm.p50.toFixed(3)} / ${e.openssh.p50.toFixed(3)} ms, ` +
+          `p99 ${e.fleetterm.p99.toFixed(3)} / ${e.openssh.p99.toFixed(3)} ms; ` +
+          `bulk ${b.fleetterm.mbPerSecond.toFixed(1)} / ${b.openssh.mbPerSecond.toFixed(1)} MB/s (Fleetterm / OpenSSH)`,
+      );
+    }
+
+    const machine = machineInfo(root);
+    const summary = summarise(rounds);
+    mkdirSync(join(root, 'bench-results'), { recursive: true });
+    const raw = { machine, options, tls: false, summary, rounds };
+    writeFileSync(join(root, 'bench-results/latest.json'), `${JSON.stringify(raw, null, 1)}\n`);
+    // Everything from the "## History" heading on is kept: before/after records written by hand.
+    const docPath = join(root, 'docs/BENCHMARKS.md');
+    const previous = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '';
+    const history = previous.includes('\n## History') ? previous.slice(previous.indexOf('\n## History')) : '';
+    writeFileSync(docPath, `${renderMarkdown({ machine, options, summary, rounds }).trimEnd()}\n${history}`);
+    console.log(JSON.stringify(summary, null, 2));
+    console.error('bench: wrote docs/BENCHMARKS.md and bench-results/latest.json');
+  } finally {
+    stopGuards();
+    await runCleanup();
+  }
+}
+
+main().catch(async (error) => {
+  console.error(`bench: ${error?.stack ?? error}`);
+  await runCleanup();
+  process.exit(1);
+});
