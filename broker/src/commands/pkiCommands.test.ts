@@ -1,58 +1,34 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spkiPin } from '../../../node-common/pki';
-import { runCli } from './program';
+import { useCliHarness } from '../testing/cliHarness';
 
-let dataDir: string;
-let stdout = '';
-let stderr = '';
-
-beforeEach(() => {
-  dataDir = join(mkdtempSync(join(tmpdir(), 'fleetterm-pki-cli-')), 'data');
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += chunk.toString();
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += chunk.toString();
-    return true;
-  });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  rmSync(join(dataDir, '..'), { recursive: true, force: true });
-});
-
-async function run(...args: string[]) {
-  stdout = '';
-  stderr = '';
-  const code = await runCli(['node', 'fleetterm-broker', ...args]);
-  return { code, stdout, stderr };
-}
+const cli = useCliHarness('fleetterm-pki-cli-');
 
 describe('init', () => {
   it('creates the CA and a server certificate, and prints the pin, fingerprint and root path as JSON', async () => {
-    const result = await run('init', '--data', dataDir, '--dns-name', 'broker.example.org', '--json');
+    const result = await cli.run('init', '--data', cli.dataDir, '--dns-name', 'broker.example.org', '--json');
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const doc = JSON.parse(result.stdout) as { caPin: string; fingerprint: string; rootCert: string };
-    const root = readFileSync(join(dataDir, 'pki', 'root.crt'), 'utf8');
+    const root = readFileSync(join(cli.dataDir, 'pki', 'root.crt'), 'utf8');
     expect(doc).toEqual({
       caPin: spkiPin(root),
       fingerprint: new X509Certificate(root).fingerprint256,
-      rootCert: join(dataDir, 'pki', 'root.crt'),
+      rootCert: join(cli.dataDir, 'pki', 'root.crt'),
       dnsNames: ['broker.example.org', 'localhost'],
     });
-    expect(new X509Certificate(readFileSync(join(dataDir, 'pki', 'server.crt'))).checkHost('broker.example.org')).toBe(
-      'broker.example.org',
-    );
+    expect(
+      new X509Certificate(readFileSync(join(cli.dataDir, 'pki', 'server.crt'))).checkHost('broker.example.org'),
+    ).toBe('broker.example.org');
   });
 
   it('shows the same CA and keeps the names when run again, for people too', async () => {
-    const first = JSON.parse((await run('init', '--data', dataDir, '--dns-name', 'a.example', '--json')).stdout);
-    const again = await run('init', '--data', dataDir);
+    const first = JSON.parse(
+      (await cli.run('init', '--data', cli.dataDir, '--dns-name', 'a.example', '--json')).stdout,
+    );
+    const again = await cli.run('init', '--data', cli.dataDir);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`CA pin:           ${first.caPin}`);
     expect(again.stdout).toContain('a.example, localhost, 127.0.0.1, ::1');
@@ -60,7 +36,7 @@ describe('init', () => {
   });
 
   it('refuses a bad --dns-name on stderr', async () => {
-    const result = await run('init', '--data', dataDir, '--dns-name', 'not a name');
+    const result = await cli.run('init', '--data', cli.dataDir, '--dns-name', 'not a name');
     expect(result).toMatchObject({ code: 1, stdout: '' });
     expect(result.stderr).toContain('is not a DNS name');
   });
@@ -68,10 +44,10 @@ describe('init', () => {
 
 describe('ca show', () => {
   it('prints the CA that init made, and says to run init when there is none', async () => {
-    const missing = await run('ca', 'show', '--data', dataDir);
+    const missing = await cli.run('ca', 'show', '--data', cli.dataDir);
     expect(missing).toMatchObject({ code: 1, stdout: '' });
     expect(missing.stderr).toContain('fleetterm-broker init --data');
-    const made = JSON.parse((await run('init', '--data', dataDir, '--json')).stdout);
-    expect(JSON.parse((await run('ca', 'show', '--data', dataDir, '--json')).stdout)).toEqual(made);
+    const made = JSON.parse((await cli.run('init', '--data', cli.dataDir, '--json')).stdout);
+    expect(JSON.parse((await cli.run('ca', 'show', '--data', cli.dataDir, '--json')).stdout)).toEqual(made);
   });
 });
