@@ -26,3 +26,23 @@ export interface Route {
   /** Runs while the agent owes an answer to `open` or `attach` (see Relay.awaitAgentReply). */
   replyTimer?: NodeJS.Timeout;
 }
+
+/** A new route waiting for the agent's answer, on a fresh agent channel. */
+export function pendingRoute(
+  sessionId: string,
+  state: Exclude<RouteState, 'open'>,
+  console: ConsoleLink,
+  consoleChannel: number,
+  agent: AgentLink,
+): Route {
+  return {
+    sessionId,
+    state,
+    console,
+    consoleChannel,
+    agent,
+    agentChannel: agent.allocateChannel(),
+    bytesIn: 0,
+    bytesOut: 0,
+  };
+}

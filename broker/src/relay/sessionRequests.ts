@@ -3,7 +3,7 @@ import { CloseCode, MAX_CHANNELS_PER_LINK, type ConsoleAttach, type ConsoleOpen 
 import { mayOpenSessions, tokenStillLive } from '../auth/authenticate';
 import type { ConsoleLink } from './consoleLink';
 import type { Relay } from './relay';
-import type { Route } from './route';
+import { pendingRoute } from './route';
 
 const STORE_FAILED = Symbol('store failed');
 
@@ -121,16 +121,7 @@ export function openSession(relay: Relay, consoleLink: ConsoleLink, message: Con
     }),
   );
   if (inserted === STORE_FAILED) return;
-  const route: Route = {
-    sessionId,
-    state: 'opening',
-    console: consoleLink,
-    consoleChannel: channel,
-    agent,
-    agentChannel: agent.allocateChannel(),
-    bytesIn: 0,
-    bytesOut: 0,
-  };
+  const route = pendingRoute(sessionId, 'opening', consoleLink, channel, agent);
   relay.bind(route);
   agent.link.send({
     type: 'open',
@@ -185,16 +176,7 @@ export function attachSession(relay: Relay, consoleLink: ConsoleLink, message: C
     });
     relay.detach(current);
   }
-  const route: Route = {
-    sessionId,
-    state: 'attaching',
-    console: consoleLink,
-    consoleChannel: channel,
-    agent,
-    agentChannel: agent.allocateChannel(),
-    bytesIn: 0,
-    bytesOut: 0,
-  };
+  const route = pendingRoute(sessionId, 'attaching', consoleLink, channel, agent);
   relay.bind(route);
   agent.link.send({
     type: 'attach',
