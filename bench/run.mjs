@@ -9,8 +9,11 @@ import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { installExitGuards, runCleanup } from './lib/cleanup.mjs';
 import { startSshd, sshTerminal } from './lib/openssh.mjs';
-import { startFleet, fleetTerminal } from './lib/fleetterm.mjs';
+import { startFleet, fleetTerminal, connectedLink } from './lib/fleetterm.mjs';
 import { keystrokeEcho, bulkOutput } from './lib/workloads.mjs';
+import { interruptFlood } from './lib/interrupt.mjs';
+import { openTime } from './lib/openTime.mjs';
+import { paste } from './lib/paste.mjs';
 import { latencySummary } from './lib/stats.mjs';
 import { machineInfo, summarise, renderMarkdown } from './lib/report.mjs';
 
@@ -42,6 +45,9 @@ function parseOptions() {
     echoKeys: values.quick ? 200 : 2000,
     pauseMs,
     bulkBytes: values.quick ? 10_000_000 : 100_000_000,
+    interruptFloodMs: 1500,
+    opensPerRound: values.quick ? 3 : 10,
+    pasteBytes: [1_000_000, values.quick ? 2_000_000 : 10_000_000],
     budgetMs: values.quick ? 120_000 : 600_000,
   };
 }
@@ -66,6 +72,41 @@ async function buildClient(options) {
   return import(outfile);
 }
 
+/** Open time (workload 11): Fleetterm on a connected link and on a fresh one, then OpenSSH. */
+async function openTimes(fleet, sshd, count) {
+  const shared = await connectedLink(fleet);
+  let connected;
+  try {
+    connected = await openTime(() => fleetTerminal(fleet, undefined, { link: shared.link }), { count });
+  } finally {
+    shared.dispose();
+  }
+  const fresh = await openTime(() => fleetTerminal(fleet, undefined), { count });
+  const ssh = await openTime(() => sshTerminal(sshd, undefined), { count });
+  return {
+    fleetterm: { connectedMs: connected.medianMs, freshMs: fresh.medianMs, connected, fresh },
+    openssh: { firstByteMs: ssh.medianMs, fresh: ssh },
+  };
+}
+
+function logRound(result, rounds) {
+  const f = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
+  const e = result.echo;
+  const b = result.bulk;
+  const i = result.interrupt;
+  const o = result.open;
+  const p = result.paste1;
+  const q = result.paste2;
+  console.error(
+    `round ${result.round}/${rounds} (Fleetterm / OpenSSH): echo p50 ${f(e.fleetterm.p50, 3)} / ${f(e.openssh.p50, 3)} ms, ` +
+      `p99 ${f(e.fleetterm.p99, 3)} / ${f(e.openssh.p99, 3)} ms; ` +
+      `bulk ${f(b.fleetterm.mbPerSecond)} / ${f(b.openssh.mbPerSecond)} MB/s; ` +
+      `interrupt ${f(i.fleetterm.backMs)} / ${f(i.openssh.backMs)} ms; ` +
+      `open ${f(o.fleetterm.connectedMs)} (connected), ${f(o.fleetterm.freshMs)} (fresh) / ${f(o.openssh.firstByteMs)} ms; ` +
+      `paste ${f(p.fleetterm.mbPerSecond)} / ${f(p.openssh.mbPerSecond)}, ${f(q.fleetterm.mbPerSecond)} / ${f(q.openssh.mbPerSecond)} MB/s`,
+  );
+}
+
 async function main() {
   const options = parseOptions();
   const stopGuards = installExitGuards(options.budgetMs);
@@ -82,7 +123,7 @@ async function main() {
 
     const rounds = [];
     for (let round = 1; round <= options.rounds; round++) {
-      const result = { round, echo: {}, bulk: {} };
+      const result = { round, echo: {}, bulk: {}, interrupt: {} };
       for (const [name, make] of Object.entries(systems)) {
         const { latenciesMs } = await keystrokeEcho(make, { count: options.echoKeys, pauseMs: options.pauseMs });
         result.echo[name] = { ...latencySummary(latenciesMs), latenciesMs };
@@ -90,14 +131,17 @@ async function main() {
       for (const [name, make] of Object.entries(systems)) {
         result.bulk[name] = await bulkOutput(make, { inputBytes: options.bulkBytes });
       }
+      for (const [name, make] of Object.entries(systems)) {
+        result.interrupt[name] = await interruptFlood(make, { floodMs: options.interruptFloodMs });
+      }
+      result.open = await openTimes(fleet, sshd, options.opensPerRound);
+      for (const [i, bytes] of options.pasteBytes.entries()) {
+        const key = `paste${i + 1}`;
+        result[key] = { bytes };
+        for (const [name, make] of Object.entries(systems)) result[key][name] = await paste(make, { bytes });
+      }
       rounds.push(result);
-      const e = result.echo;
-      const b = result.bulk;
-      console.error(
-        `round ${round}/${options.rounds}: echo p50 ${e.fleetterm.p50.toFixed(3)} / ${e.openssh.p50.toFixed(3)} ms, ` +
-          `p99 ${e.fleetterm.p99.toFixed(3)} / ${e.openssh.p99.toFixed(3)} ms; ` +
-          `bulk ${b.fleetterm.mbPerSecond.toFixed(1)} / ${b.openssh.mbPerSecond.toFixed(1)} MB/s (Fleetterm / OpenSSH)`,
-      );
+      logRound(result, options.rounds);
     }
 
     const machine = machineInfo(root);

@@ -85,21 +85,42 @@ export async function startFleet(client) {
   return { client, wsUrl, token, brokerPid: broker.pid, agentPid: agent.pid };
 }
 
-/**
- * One exec session through a fresh ConsoleLink (a new connection each time,
- * as `ssh` makes one), as a bench terminal. Output is acknowledged at once.
- */
-export function fleetTerminal(fleet, command) {
+/** A ConsoleLink to the broker, connected (welcomed) before it is returned. Disposed by cleanup. */
+export async function connectedLink(fleet) {
+  const link = newLink(fleet);
+  const unregister = onCleanup('console link', () => link.dispose());
+  await link.ready();
+  return {
+    link,
+    dispose: () => {
+      unregister();
+      link.dispose();
+    },
+  };
+}
+
+function newLink(fleet) {
   const { ConsoleLink, createNodeSocketFactory } = fleet.client;
-  const link = new ConsoleLink({
+  return new ConsoleLink({
     socketFactory: createNodeSocketFactory({ url: fleet.wsUrl, token: fleet.token }),
     software: 'fleetterm-bench/0.1',
   });
+}
+
+/**
+ * One session as a bench terminal: `exec` of `command`, or an interactive
+ * `shell` when `command` is undefined. Output is acknowledged at once. By
+ * default through a fresh ConsoleLink (a new connection each time, as `ssh`
+ * makes one); with `link`, on that already connected link (left open on close).
+ */
+export function fleetTerminal(fleet, command, { link: shared } = {}) {
+  const link = shared ?? newLink(fleet);
+  const mode = command === undefined ? { mode: 'shell' } : { mode: 'exec', command };
   const listeners = [];
   let channel;
   let resolveExit;
   const exited = new Promise((r) => (resolveExit = r));
-  const opened = link.open({ machine: MACHINE, mode: 'exec', command, cols: 120, rows: 40 }).then((ch) => {
+  const opened = link.open({ machine: MACHINE, ...mode, cols: 120, rows: 40 }).then((ch) => {
     channel = ch;
     ch.onData((bytes) => {
       ch.consumed(bytes.byteLength);
@@ -117,7 +138,7 @@ export function fleetTerminal(fleet, command) {
       channel?.close();
       await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
     } finally {
-      link.dispose();
+      if (!shared) link.dispose();
     }
   }
   return {
@@ -127,5 +148,7 @@ export function fleetTerminal(fleet, command) {
     exited,
     close,
     transportPids: () => [fleet.brokerPid, fleet.agentPid],
+    /** Input bytes queued on the link's socket, for writers of bulk input to pause on. */
+    inputBacklog: () => link.bufferedAmount,
   };
 }

@@ -92,7 +92,7 @@ export async function startSshd() {
   return { port, pid: child.pid, keyPath: join(dir, 'user_key') };
 }
 
-/** One `ssh -tt root@127.0.0.1 <command>` in a local PTY, as a bench terminal. */
+/** One `ssh -tt root@127.0.0.1 [command]` in a local PTY, as a bench terminal (a login shell without a command). */
 export function sshTerminal(sshd, command) {
   const args = [
     '-tt',
@@ -109,7 +109,7 @@ export function sshTerminal(sshd, command) {
     '-o',
     'BatchMode=yes',
     'root@127.0.0.1',
-    command,
+    ...(command === undefined ? [] : [command]),
   ];
   const term = pty.spawn('/usr/bin/ssh', args, { name: 'xterm-256color', cols: 120, rows: 40, encoding: null });
   const exited = new Promise((resolve) => term.onExit(resolve));
@@ -130,5 +130,8 @@ export function sshTerminal(sshd, command) {
     close,
     /** The processes that carry the bytes: the client and sshd's per-connection processes. */
     transportPids: () => [term.pid, ...descendantsNamed(sshd.pid, 'sshd')],
+    /** Input bytes node-pty still queues for the PTY (its private write queue: best effort, 0 if it changes). */
+    inputBacklog: () =>
+      (term._writeStream?._writeQueue ?? []).reduce((sum, task) => sum + task.buffer.length - task.offset, 0),
   };
 }

@@ -29,9 +29,10 @@ export function machineInfo(root) {
 /** Medians over rounds and the median of the per-round ratios (Fleetterm / OpenSSH). */
 export function summarise(rounds) {
   const pick = (system, workload, key) => rounds.map((r) => r[workload][system][key]);
-  const row = (workload, key) => {
+  // `sshKey`: OpenSSH's counterpart when the two systems name it differently (open time).
+  const row = (workload, key, sshKey = key) => {
     const f = pick('fleetterm', workload, key);
-    const s = pick('openssh', workload, key);
+    const s = pick('openssh', workload, sshKey);
     return { fleetterm: median(f), openssh: median(s), ratio: median(f.map((v, i) => v / s[i])) };
   };
   return {
@@ -42,6 +43,12 @@ export function summarise(rounds) {
     bulkMBps: row('bulk', 'mbPerSecond'),
     bulkHandshakeMs: row('bulk', 'handshakeMs'),
     bulkCpuPer100MB: row('bulk', 'cpuSecondsPer100MB'),
+    interruptBackMs: row('interrupt', 'backMs'),
+    interruptBytesAfter: row('interrupt', 'bytesAfterInterrupt'),
+    openConnectedMs: row('open', 'connectedMs', 'firstByteMs'),
+    openFreshMs: row('open', 'freshMs', 'firstByteMs'),
+    paste1MBps: row('paste1', 'mbPerSecond'),
+    paste2MBps: row('paste2', 'mbPerSecond'),
   };
 }
 
@@ -51,6 +58,7 @@ export function renderMarkdown({ machine, options, summary, rounds }) {
   const s = summary;
   const line = (label, r, digits, better) =>
     `| ${label} | ${fmt(r.fleetterm, digits)} | ${fmt(r.openssh, digits)} | ${fmt(r.ratio)} | ${better} |`;
+  const mb = (bytes) => `${bytes / 1e6} MB`;
   const p99s = (sys) => rounds.map((r) => fmt(r.echo[sys].p99)).join(', ');
   return `# Benchmarks: Fleetterm against OpenSSH
 
@@ -61,12 +69,14 @@ Everything above "History" is generated (run the harness again); the History sec
 - Commit: ${machine.commit}${machine.workingTreeModified ? ' (with uncommitted changes in the working tree)' : ''}
 - Machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB memory, Node ${machine.node}, ${machine.openssh}
 - Run: ${options.quick ? '`--quick`, ' : ''}${options.rounds} rounds alternating Fleetterm and OpenSSH (A B A B);
-  echo: ${options.echoKeys} keys per run, ${options.pauseMs} ms pause between keys; bulk: \`head -c ${options.bulkBytes} /dev/zero | base64\`.
+  echo: ${options.echoKeys} keys per run, ${options.pauseMs} ms pause between keys; bulk: \`head -c ${options.bulkBytes} /dev/zero | base64\`;
+  interrupt: Ctrl-C after ${options.interruptFloodMs} ms of \`yes\`; open time: median of ${options.opensPerRound} opens per round;
+  paste: ${options.pasteBytes.map(mb).join(' and ')}.
 - **Fleetterm ran without TLS in this run**: TLS to the broker and mutual TLS to the agents are not wired yet
   (issue 3), so the console and agent links are plain WebSockets on loopback while OpenSSH encrypts.
   Numbers will be re-taken once TLS lands; until then the comparison favours Fleetterm.
-- Not implemented yet: workloads 3–11 of issue 6 (into xterm, concurrency, idle links, broadcast, memory,
-  interrupt, paste, isolation, open time).
+- Not implemented yet: workloads 3–7 and 10 of issue 6 (into xterm, concurrency, idle links, broadcast,
+  memory, isolation).
 
 ## Results (medians over rounds; ratio = median of per-round Fleetterm / OpenSSH)
 
@@ -79,6 +89,12 @@ ${line('Keystroke echo max (ms)', s.echoMax, 2, 'lower')}
 ${line('Bulk output (MB/s, from first byte)', s.bulkMBps, 1, 'higher')}
 ${line('Bulk: time to first byte incl. connect (ms)', s.bulkHandshakeMs, 1, 'lower')}
 ${line('Bulk: transport CPU s per 100 MB', s.bulkCpuPer100MB, 2, 'lower')}
+${line('Interrupt: Ctrl-C to shell back (ms)', s.interruptBackMs, 1, 'lower')}
+${line('Interrupt: bytes after Ctrl-C', s.interruptBytesAfter, 0, 'lower')}
+${line('Open to first prompt byte, connected link (ms)', s.openConnectedMs, 1, 'lower')}
+${line('Open to first prompt byte, fresh link (ms)', s.openFreshMs, 1, 'lower')}
+${line(`Paste ${mb(options.pasteBytes[0])} (MB/s)`, s.paste1MBps, 1, 'higher')}
+${line(`Paste ${mb(options.pasteBytes[1])} (MB/s)`, s.paste2MBps, 1, 'higher')}
 
 Echo p99 per round: Fleetterm ${p99s('fleetterm')}; OpenSSH ${p99s('openssh')} (ms).
 
@@ -93,5 +109,14 @@ Echo p99 per round: Fleetterm ${p99s('fleetterm')}; OpenSSH ${p99s('openssh')} (
 - **CPU**: utime + stime from \`/proc/PID/stat\` between the first byte and the end marker, per 100 MB received.
   Fleetterm: broker + agent processes (not the shell). OpenSSH: the \`ssh\` client + sshd's per-connection
   processes. The 10 ms tick of \`/proc\` makes short (\`--quick\`) runs coarse.
+- **Interrupt**: \`yes\` in an interactive shell (Fleetterm: \`shell\` mode; OpenSSH: \`ssh -tt\` without a command),
+  output acknowledged at once; after ${options.interruptFloodMs / 1000} s, Ctrl-C (0x03) and then \`echo MARK-$((1+1))\` are
+  written; "back" is the time from Ctrl-C until \`MARK-2\` arrives, and the bytes are all those received in between.
+- **Open time**: from asking for a login shell to its first output byte (the prompt), each closed before the next;
+  Fleetterm on a \`ConsoleLink\` connected beforehand and on a fresh one (WebSocket handshake, hello, welcome
+  included); OpenSSH: a fresh \`ssh -tt\` (TCP, key exchange, authentication, channel); the ratio is against OpenSSH.
+- **Paste**: \`stty raw -echo; head -c N >/dev/null; echo DONE\` on the remote terminal; N bytes of letters written
+  64 KiB per write (Fleetterm: \`TerminalChannel.write\`; OpenSSH: the local PTY), pausing while over 1 MiB is
+  queued on the link or in node-pty; timed from the first write to DONE; MB = 10^6 bytes of input.
 `;
 }

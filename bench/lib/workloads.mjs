@@ -2,26 +2,7 @@
 // exited, close, transportPids) that both systems provide.
 import { performance } from 'node:perf_hooks';
 import { cpuSeconds } from './procStat.mjs';
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Resolves when `marker` has appeared in the output (markers may straddle chunks). */
-function watchFor(term, marker, timeoutMs, what) {
-  let tail = '';
-  let resolveSeen;
-  const seen = new Promise((resolve, reject) => {
-    resolveSeen = resolve;
-    setTimeout(() => reject(new Error(`${what}: no "${marker}" within ${timeoutMs / 1000} s`)), timeoutMs).unref();
-    term.exited.then((e) => reject(new Error(`${what}: session ended before "${marker}" (${JSON.stringify(e)})`)));
-  });
-  seen.catch(() => {});
-  const check = (chunk) => {
-    const text = tail + Buffer.from(chunk).toString('latin1');
-    if (text.includes(marker)) resolveSeen(performance.now());
-    tail = text.slice(-marker.length);
-  };
-  return { seen, check };
-}
+import { sleep, watchFor } from './watchFor.mjs';
 
 /**
  * Keystroke echo: `count` printable characters into `cat` on a raw remote
