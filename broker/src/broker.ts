@@ -6,6 +6,8 @@ import {
   HELLO_TIMEOUT_MS,
   MAX_CONSOLE_BUFFERED_BYTES,
 } from '../../common/protocol';
+import { AuditLog } from './audit/auditLog';
+import { CheckpointKey } from './audit/checkpointKey';
 import { createApiHandler } from './http/apiHandler';
 import { createUpgradeHandler } from './http/upgradeHandler';
 import { formatHttpUrl, isLoopbackHost, PLAIN_HTTP_LOOPBACK_ONLY } from './listenAddress';
@@ -38,6 +40,8 @@ export interface BrokerOptions {
   tokenRecheckIntervalMs?: number;
   /** Clock for stored times and token expiry (ms since the epoch). */
   now?: () => number;
+  /** Audit entries between signed checkpoints; default DEFAULT_CHECKPOINT_EVERY. */
+  auditCheckpointEvery?: number;
 }
 
 export interface Broker {
@@ -102,10 +106,18 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
   try {
     // Whatever the last run left behind, no agent is connected before it says hello again.
     store.markAllMachinesOffline(now());
+    const audit = new AuditLog({
+      store,
+      log,
+      now,
+      checkpointKey: options.dataDir ? CheckpointKey.loadOrCreate(options.dataDir) : undefined,
+      checkpointEvery: options.auditCheckpointEvery,
+    });
     const relay = new Relay({
       store,
       log,
       now,
+      audit,
       helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS,
@@ -114,8 +126,8 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       agentReplyTimeoutMs: options.agentReplyTimeoutMs ?? DEFAULT_AGENT_REPLY_TIMEOUT_MS,
       tokenRecheckIntervalMs: options.tokenRecheckIntervalMs ?? DEFAULT_TOKEN_RECHECK_INTERVAL_MS,
     });
-    const server = createServer(createApiHandler({ store, log, now }));
-    const { wss, onUpgrade } = createUpgradeHandler({ store, relay, log, now });
+    const server = createServer(createApiHandler({ store, log, now, audit }));
+    const { wss, onUpgrade } = createUpgradeHandler({ store, relay, log, now, audit });
     server.on('upgrade', onUpgrade);
     const address = await listen(server, host, port);
     const url = formatHttpUrl(address.address, address.port);
@@ -137,6 +149,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
           server.closeIdleConnections();
         });
         wss.close();
+        audit.close();
         if (ownsStore) store.close();
         log.info('stopped');
       })();

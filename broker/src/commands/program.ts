@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { BROKER_VERSION } from '../version';
+import { auditCommand } from './auditCommands';
 import { CliError } from './cliSupport';
 import { machinesCommand, sessionsCommand } from './listCommands';
 import { caCommand, initCommand } from './pkiCommands';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     machinesCommand(),
     sessionsCommand(),
     caCommand(),
+    auditCommand(),
   ]) {
     program.addCommand(command);
   }

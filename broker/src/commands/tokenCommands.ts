@@ -3,9 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { formatDuration } from '../../../common/duration';
 import { parseLabels } from '../../../common/labels';
 import { ConsoleOpen } from '../../../common/protocol';
+import { AuditLog, cliActor } from '../audit/auditLog';
+import { CheckpointKey } from '../audit/checkpointKey';
 import { isLive } from '../auth/authenticate';
 import { issueApiToken, issueEnrollToken } from '../auth/issueTokens';
-import { ROLES, type Role } from '../store/store';
+import { createLogger, type Logger } from '../../../node-common/logger';
+import { ROLES, type Role, type Store } from '../store/store';
 import {
   CliError,
   dataOption,
@@ -99,7 +102,15 @@ function createApiToken(flags: TokenFlags): void {
           'choose another --name, or add --reuse-name if this token is for the same operator',
       );
     }
-    return issueApiToken(store, { name, role: flags.role, ttlMs, now });
+    const issued = issueApiToken(store, { name, role: flags.role, ttlMs, now });
+    auditFromCli(flags.data, store, (audit) =>
+      audit.record('token.created', {
+        actor: cliActor(),
+        target: name,
+        detail: { tokenId: issued.id, role: issued.role, expiresAt: issued.expiresAt },
+      }),
+    );
+    return issued;
   });
   if (flags.json) return printJson({ ...issued, expiresAt: iso(issued.expiresAt) });
   const expiry = issued.expiresAt === null ? 'never expires' : `expires ${shortTime(issued.expiresAt)}`;
@@ -144,12 +155,48 @@ function listApiTokens(flags: { data: string; json?: boolean }): void {
 }
 
 function revokeApiTokens(idOrName: string, flags: { data: string; json?: boolean }): void {
-  const revoked = withStore(flags.data, (store) => store.revokeApiTokens(idOrName, Date.now()), { create: false });
+  const revoked = withStore(
+    flags.data,
+    (store) => {
+      const now = Date.now();
+      const ids = store
+        .listApiTokens()
+        .filter((t) => (t.id === idOrName || t.name === idOrName) && t.revokedAt === null)
+        .map((t) => t.id);
+      const count = store.revokeApiTokens(idOrName, now);
+      if (count > 0)
+        auditFromCli(flags.data, store, (audit) =>
+          audit.record('token.revoked', { actor: cliActor(), target: idOrName, detail: { tokenIds: ids } }),
+        );
+      return count;
+    },
+    { create: false },
+  );
   if (revoked === 0) throw new CliError(`no live API token has the id or name "${idOrName}"; see \`token list\``);
   if (flags.json) return printJson({ revoked });
   process.stdout.write(
     `Revoked ${revoked} token${revoked === 1 ? '' : 's'}; console links using it are closed within 5 seconds.\n`,
   );
+}
+
+/**
+ * CLI commands write to the same database as `serve`, so they append to the
+ * same chain, and sign a checkpoint as they finish.
+ */
+function auditFromCli(dataDir: string, store: Store, write: (audit: AuditLog) => void): void {
+  const log = createLogger('fleetterm-broker', 'pretty');
+  const audit = new AuditLog({ store, log, checkpointKey: loadKeyOrWarn(dataDir, log) });
+  write(audit);
+  audit.close();
+}
+
+function loadKeyOrWarn(dataDir: string, log: Logger): CheckpointKey | undefined {
+  try {
+    return CheckpointKey.loadOrCreate(dataDir);
+  } catch (error) {
+    log.warn({ err: error instanceof Error ? error.message : String(error) }, 'audit checkpoint key unavailable');
+    return undefined;
+  }
 }
 
 export function enrollTokenCommand(): Command {

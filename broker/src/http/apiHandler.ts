@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { formatVersion, PROTOCOL_VERSION } from '../../../common/protocol';
+import type { AuditLog } from '../audit/auditLog';
 import { authenticateOperator, type Operator } from '../auth/authenticate';
 import { generateSecret, hashSecret, SecretPrefix } from '../auth/secrets';
 import type { Logger } from '../../../node-common/logger';
@@ -15,6 +16,7 @@ export interface ApiDeps {
   store: Store;
   log: Logger;
   now: () => number;
+  audit: AuditLog;
 }
 
 /** Most recent sessions returned by GET /api/v1/sessions. */
@@ -69,10 +71,24 @@ async function enroll(req: IncomingMessage, deps: ApiDeps): Promise<unknown> {
   });
   if (!result.ok) {
     deps.log.info({ code: result.error, hostname: body.hostname }, 'enrolment refused');
+    deps.audit.record('machine.enroll_refused', {
+      target: body.hostname,
+      detail: { code: result.error, remote: req.socket.remoteAddress },
+    });
     throw new HttpError(ENROLL_REFUSAL_STATUS[result.error], result.error);
   }
   const machine = result.value;
   deps.log.info({ machine: machine.name, machineId: machine.id, hostname: body.hostname }, 'machine enrolled');
+  deps.audit.record('machine.enrolled', {
+    target: machine.name,
+    detail: {
+      machineId: machine.id,
+      hostname: body.hostname,
+      os: body.os,
+      arch: body.arch,
+      remote: req.socket.remoteAddress,
+    },
+  });
   return { machineId: machine.id, name: machine.name, labels: machine.labels, credential };
 }
 

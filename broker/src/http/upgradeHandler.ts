@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '../../../common/protocol';
+import type { AuditLog } from '../audit/auditLog';
 import { authenticateMachine, authenticateOperator } from '../auth/authenticate';
 import type { Logger } from '../../../node-common/logger';
 import type { Relay } from '../relay/relay';
@@ -15,6 +16,7 @@ export interface UpgradeDeps {
   relay: Relay;
   log: Logger;
   now: () => number;
+  audit: AuditLog;
 }
 
 export const AGENT_PATH = '/ws/agent';
@@ -57,6 +59,10 @@ export function createUpgradeHandler(deps: UpgradeDeps): {
         const machine = authenticateMachine(deps.store, header);
         if (!machine) {
           deps.log.info({ path, remote: req.socket.remoteAddress }, 'link refused');
+          deps.audit.record('link.refused', {
+            target: path,
+            detail: { code: 'UNAUTHORIZED', remote: req.socket.remoteAddress },
+          });
           return refuse(
             socket,
             new HttpError(401, 'UNAUTHORIZED', 'the machine credential is missing, unknown or revoked; enrol again'),
@@ -68,6 +74,10 @@ export function createUpgradeHandler(deps: UpgradeDeps): {
         const operator = authenticateOperator(deps.store, header, deps.now());
         if (!operator) {
           deps.log.info({ path, remote: req.socket.remoteAddress }, 'link refused');
+          deps.audit.record('link.refused', {
+            target: path,
+            detail: { code: 'UNAUTHORIZED', remote: req.socket.remoteAddress },
+          });
           return refuse(
             socket,
             new HttpError(

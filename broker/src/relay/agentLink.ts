@@ -134,6 +134,16 @@ export class AgentLink {
         this.relay.store.setSessionLoginUser(route.sessionId, message.loginUser),
       );
     }
+    const operator = route.console?.operator.name ?? this.relay.store.findSession(route.sessionId)?.operator;
+    this.relay.audit.record(attached ? 'session.attached' : 'session.opened', {
+      actor: operator,
+      target: route.sessionId,
+      detail: {
+        machine: this.machine.name,
+        loginUser: message.loginUser,
+        ...(attached ? { offset: message.offset } : this.openDetail(route.sessionId)),
+      },
+    });
     // A console that left while the open was pending was answered with `close`; the exit follows.
     if (!route.console) return;
     route.console.link.send({
@@ -212,6 +222,16 @@ export class AgentLink {
     if (!route) return;
     route.console?.link.sendError(message.code, message.message, route.consoleChannel);
     if (route.state === 'open') return;
+    this.relay.audit.record('session.refused', {
+      actor: route.console?.operator.name,
+      target: route.sessionId,
+      detail: {
+        request: route.state === 'opening' ? 'open' : 'attach',
+        code: message.code,
+        machine: this.machine.name,
+        by: 'agent',
+      },
+    });
     this.relay.release(route);
     if (route.state === 'opening') {
       this.relay.persist('forget refused session', () => this.relay.store.deleteSession(route.sessionId));
@@ -219,6 +239,12 @@ export class AgentLink {
     } else if (message.code === 'SESSION_NOT_FOUND') {
       this.relay.endSession(route.sessionId, { exitCode: null, exitSignal: null, endReason: 'RESUME_EXPIRED' });
     }
+  }
+
+  /** What an opened session's audit entry says about how it was asked for (never its output). */
+  private openDetail(sessionId: string): Record<string, unknown> {
+    const session = this.relay.store.findSession(sessionId);
+    return session ? { mode: session.mode, command: session.command } : {};
   }
 
   /** The route on a channel; frames for a released channel are late, not invalid. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import {
   CloseCode,
@@ -120,18 +121,31 @@ export class ConsoleLink {
    */
   private broadcast(frame: BroadcastFrame): void {
     const unknown: number[] = [];
+    const sessionIds: string[] = [];
+    let overran = false;
     for (const channel of frame.channels) {
       const route = this.channels.get(channel);
       if (!route) {
         if (!this.released.has(channel)) unknown.push(channel);
         continue;
       }
-      if (!this.agentTakesInput(route.agent)) return;
+      if (!this.agentTakesInput(route.agent)) {
+        overran = true;
+        break;
+      }
       route.bytesIn += frame.payload.byteLength;
+      sessionIds.push(route.sessionId);
       route.agent.link.sendBinary(
         encodeDataFrame({ type: 'input', channel: route.agentChannel, offset: 0, payload: frame.payload }),
       );
     }
+    // One entry per broadcast frame: who typed into which sessions, and how much (never what).
+    if (sessionIds.length > 0)
+      this.relay.audit.record('session.broadcast', {
+        actor: this.operator.name,
+        detail: { broadcastId: randomUUID(), sessionIds, bytes: frame.payload.byteLength },
+      });
+    if (overran) return;
     if (unknown.length > 0) {
       this.link.invalid('UNKNOWN_CHANNEL', `broadcast names channels not open on this link: ${unknown.join(', ')}`);
     }

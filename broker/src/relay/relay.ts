@@ -9,6 +9,7 @@ import {
   type Welcome,
 } from '../../../common/protocol';
 import { tokenStillLive, type Operator } from '../auth/authenticate';
+import type { AuditLog } from '../audit/auditLog';
 import type { Logger } from '../../../node-common/logger';
 import type { Machine, SessionEnd, Store } from '../store/store';
 import { BROKER_SOFTWARE } from '../version';
@@ -20,6 +21,7 @@ import type { Route } from './route';
 export interface RelayOptions extends LinkTimings {
   store: Store;
   log: Logger;
+  audit: AuditLog;
   /** A console link whose socket holds more unsent bytes than this is closed with 4005. */
   maxConsoleBufferedBytes: number;
   /**
@@ -59,6 +61,10 @@ export class Relay {
 
   get log(): Logger {
     return this.options.log;
+  }
+
+  get audit(): AuditLog {
+    return this.options.audit;
   }
 
   acceptAgent(ws: WebSocket, machine: Machine): void {
@@ -243,7 +249,12 @@ export class Relay {
 
   endSession(sessionId: string, end: Omit<SessionEnd, 'endedAt'>): void {
     const endedAt = this.options.now();
-    this.persist('end session', () => this.store.endSession(sessionId, { ...end, endedAt }));
+    this.persist('end session', () => {
+      // Only the call that ends it is audited: later reports of the same end change nothing.
+      if (!this.store.endSession(sessionId, { ...end, endedAt })) return;
+      const actor = this.store.findSession(sessionId)?.operator;
+      this.audit.record('session.ended', { actor, target: sessionId, detail: { ...end } });
+    });
     this.log.info({ sessionId, ...end }, 'session ended');
   }
 

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { CloseCode, MAX_CHANNELS_PER_LINK, type ConsoleAttach, type ConsoleOpen } from '../../../common/protocol';
+import {
+  CloseCode,
+  MAX_CHANNELS_PER_LINK,
+  type ConsoleAttach,
+  type ConsoleOpen,
+  type ErrorCode,
+} from '../../../common/protocol';
 import { mayOpenSessions, tokenStillLive } from '../auth/authenticate';
 import type { ConsoleLink } from './consoleLink';
 import type { Relay } from './relay';
@@ -28,17 +34,38 @@ function fromStore<T>(
   }
 }
 
+/** Refusals that are access decisions (audited as `access.denied`); the others are `session.refused`. */
+const DENIALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['UNAUTHORIZED', 'FORBIDDEN', 'SESSION_NOT_YOURS']);
+
+/** Refuses an open or attach on its channel, and audits the refusal with what was asked for. */
+function refuseRequest(
+  relay: Relay,
+  consoleLink: ConsoleLink,
+  request: ConsoleOpen | ConsoleAttach,
+  code: ErrorCode,
+  message?: string,
+): void {
+  relay.refuse(consoleLink, request.channel, code, message);
+  relay.audit.record(DENIALS.has(code) ? 'access.denied' : 'session.refused', {
+    actor: consoleLink.operator.name,
+    target: request.type === 'open' ? request.machine : request.sessionId,
+    detail: { request: request.type, code },
+  });
+}
+
 /** Checks shared by open and attach; sends the refusal and returns false when one fails. */
-function mayUseChannel(relay: Relay, consoleLink: ConsoleLink, channel: number): boolean {
+function mayUseChannel(relay: Relay, consoleLink: ConsoleLink, request: ConsoleOpen | ConsoleAttach): boolean {
   const { operator } = consoleLink;
+  const { channel } = request;
   const live = fromStore(relay, consoleLink, channel, 'check the API token', () =>
     tokenStillLive(relay.store, operator, relay.options.now()),
   );
   if (live === STORE_FAILED) return false;
   if (!live) {
-    relay.refuse(
+    refuseRequest(
+      relay,
       consoleLink,
-      channel,
+      request,
       'UNAUTHORIZED',
       'the API token of this link was revoked or has expired; create a new one with `fleetterm-broker token create`',
     );
@@ -47,27 +74,30 @@ function mayUseChannel(relay: Relay, consoleLink: ConsoleLink, channel: number):
     return false;
   }
   if (!mayOpenSessions(operator.role)) {
-    relay.refuse(
+    refuseRequest(
+      relay,
       consoleLink,
-      channel,
+      request,
       'FORBIDDEN',
       `the ${operator.role} role may list machines and sessions but not open them; use an operator or admin token`,
     );
     return false;
   }
   if (consoleLink.channels.has(channel)) {
-    relay.refuse(
+    refuseRequest(
+      relay,
       consoleLink,
-      channel,
+      request,
       'CHANNEL_IN_USE',
       `channel ${channel} is already open on this link; pick another`,
     );
     return false;
   }
   if (consoleLink.channels.size >= MAX_CHANNELS_PER_LINK) {
-    relay.refuse(
+    refuseRequest(
+      relay,
       consoleLink,
-      channel,
+      request,
       'TOO_MANY_CHANNELS',
       `this link has ${MAX_CHANNELS_PER_LINK} channels open, the most it may; close one first`,
     );
@@ -79,9 +109,9 @@ function mayUseChannel(relay: Relay, consoleLink: ConsoleLink, channel: number):
 /** `open`: a new session on a machine whose agent is connected. */
 export function openSession(relay: Relay, consoleLink: ConsoleLink, message: ConsoleOpen): void {
   const { channel } = message;
-  if (!mayUseChannel(relay, consoleLink, channel)) return;
+  if (!mayUseChannel(relay, consoleLink, message)) return;
   if (message.mode === 'exec' && message.command === undefined) {
-    return relay.refuse(consoleLink, channel, 'BAD_MESSAGE', 'an exec session needs a command');
+    return refuseRequest(relay, consoleLink, message, 'BAD_MESSAGE', 'an exec session needs a command');
   }
   const agent = relay.agentNamed(message.machine);
   if (!agent) {
@@ -90,18 +120,20 @@ export function openSession(relay: Relay, consoleLink: ConsoleLink, message: Con
     );
     if (machine === STORE_FAILED) return;
     if (!machine || machine.revokedAt !== null) {
-      return relay.refuse(
+      return refuseRequest(
+        relay,
         consoleLink,
-        channel,
+        message,
         'MACHINE_NOT_FOUND',
         `no machine is named "${message.machine}"; \`fleetterm ls\` lists them`,
       );
     }
     const lastSeen =
       machine.lastSeen === null ? 'never connected' : `last seen ${new Date(machine.lastSeen).toISOString()}`;
-    return relay.refuse(
+    return refuseRequest(
+      relay,
       consoleLink,
-      channel,
+      message,
       'MACHINE_OFFLINE',
       `machine "${machine.name}" is enrolled but its agent is not connected (${lastSeen}); ` +
         'check that fleetterm-agent runs there and can reach the broker',
@@ -140,29 +172,36 @@ export function openSession(relay: Relay, consoleLink: ConsoleLink, message: Con
 /** `attach`: re-attaches one of the operator's kept sessions, from an output offset. */
 export function attachSession(relay: Relay, consoleLink: ConsoleLink, message: ConsoleAttach): void {
   const { channel, sessionId } = message;
-  if (!mayUseChannel(relay, consoleLink, channel)) return;
+  if (!mayUseChannel(relay, consoleLink, message)) return;
   const session = fromStore(relay, consoleLink, channel, 'look up the session', () =>
     relay.store.findSession(sessionId),
   );
   if (session === STORE_FAILED) return;
   if (!session || session.endedAt !== null) {
-    return relay.refuse(consoleLink, channel, 'SESSION_NOT_FOUND', `session ${sessionId} has ended or never existed`);
+    return refuseRequest(
+      relay,
+      consoleLink,
+      message,
+      'SESSION_NOT_FOUND',
+      `session ${sessionId} has ended or never existed`,
+    );
   }
   if (session.operator !== consoleLink.operator.name) {
-    return relay.refuse(consoleLink, channel, 'SESSION_NOT_YOURS');
+    return refuseRequest(relay, consoleLink, message, 'SESSION_NOT_YOURS');
   }
   const agent = relay.agentFor(session.machineId);
   if (!agent) {
-    return relay.refuse(
+    return refuseRequest(
+      relay,
       consoleLink,
-      channel,
+      message,
       'MACHINE_OFFLINE',
       'the session’s machine is not connected; attach again once its agent is back (within the resume grace period)',
     );
   }
   const current = agent.routeOf(sessionId);
   if (current?.state === 'opening') {
-    return relay.refuse(consoleLink, channel, 'SESSION_NOT_FOUND', `session ${sessionId} is still starting`);
+    return refuseRequest(relay, consoleLink, message, 'SESSION_NOT_FOUND', `session ${sessionId} is still starting`);
   }
   if (current) {
     // The newest attach wins: the old link may be a dead one the heartbeat has not noticed yet.

@@ -21,7 +21,15 @@ describe('migrations', () => {
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>)
       .map((t) => t.name)
       .sort();
-    expect(tables).toEqual(['api_tokens', 'enroll_tokens', 'machines', 'sessions']);
+    expect(tables).toEqual([
+      'api_tokens',
+      'audit_checkpoints',
+      'audit_events',
+      'audit_head',
+      'enroll_tokens',
+      'machines',
+      'sessions',
+    ]);
     db.close();
   });
 

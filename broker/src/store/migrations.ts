@@ -61,4 +61,32 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX sessions_started ON sessions(started_at DESC);
   CREATE INDEX sessions_open ON sessions(machine_id) WHERE ended_at IS NULL;
   `,
+  // 2: the hash-chained audit log (see docs/AUDIT.md). Rows are only ever inserted.
+  `
+  CREATE TABLE audit_events (
+    seq INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    actor TEXT,
+    target TEXT,
+    detail TEXT NOT NULL DEFAULT '{}',
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  -- One row: the newest entry. The next entry chains from here, not from the
+  -- newest row, so rows deleted from the end leave a gap and a mismatch here.
+  CREATE TABLE audit_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL
+  );
+  -- Ed25519 signatures over {seq, hash}, by the key in <data>/audit/checkpoint.key.
+  CREATE TABLE audit_checkpoints (
+    seq INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    key_id TEXT NOT NULL,
+    signature TEXT NOT NULL
+  );
+  `,
 ];

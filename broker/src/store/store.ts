@@ -39,14 +39,59 @@ export interface Store {
   deleteSession(id: string): void;
   setSessionLoginUser(id: string, loginUser: string): void;
   addSessionBytes(id: string, bytesIn: number, bytesOut: number): void;
-  /** Ends a session once; later calls for an ended session change nothing. */
-  endSession(id: string, end: SessionEnd): void;
+  /** Ends a session once; later calls for an ended session change nothing. Returns whether this call ended it. */
+  endSession(id: string, end: SessionEnd): boolean;
   findSession(id: string): SessionRecord | undefined;
   openSessionIds(machineId: string): string[];
   /** Newest first. */
   listSessions(limit: number): SessionSummary[];
 
+  // ------------------------------------------------------------ audit (append-only)
+  /**
+   * Appends one entry in one transaction: seq and prev_hash come from the
+   * audit head, hash = SHA-256(prev_hash || canonical JSON of the entry).
+   */
+  appendAuditEvent(event: NewAuditEvent): AuditEvent;
+  /** Entries with seq >= fromSeq, oldest first. */
+  listAuditEvents(fromSeq: number, limit: number): AuditEvent[];
+  /** The newest entry's seq and hash as recorded at append time; undefined before the first. */
+  auditHead(): AuditHead | undefined;
+  /** Keeps the first checkpoint written for a seq (two processes may sign the same head). */
+  addAuditCheckpoint(checkpoint: AuditCheckpoint): void;
+  latestAuditCheckpoint(): AuditCheckpoint | undefined;
+  /** Oldest first. */
+  listAuditCheckpoints(): AuditCheckpoint[];
+
   close(): void;
+}
+
+export interface NewAuditEvent {
+  at: number;
+  type: string;
+  /** Who did it: an operator name, `cli:<os user>`, or null when nobody authenticated. */
+  actor: string | null;
+  /** What it was done to: a machine, token or session, or null. */
+  target: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditEvent extends NewAuditEvent {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+export interface AuditCheckpoint extends AuditHead {
+  at: number;
+  /** First 16 hex characters of SHA-256 over the public key (SPKI DER). */
+  keyId: string;
+  /** Base64 Ed25519 signature over the canonical JSON of {seq, hash}. */
+  signature: string;
 }
 
 export type Role = 'admin' | 'operator' | 'auditor';
