@@ -55,36 +55,27 @@ export function createUpgradeHandler(deps: UpgradeDeps): {
         );
       }
       const header = req.headers.authorization;
+      /** 401 before a socket exists; logged and audited. */
+      const refuseUnauthorized = (message: string): void => {
+        deps.log.info({ path, remote: req.socket.remoteAddress }, 'link refused');
+        deps.audit.record('link.refused', {
+          target: path,
+          detail: { code: 'UNAUTHORIZED', remote: req.socket.remoteAddress },
+        });
+        refuse(socket, new HttpError(401, 'UNAUTHORIZED', message));
+      };
       if (path === AGENT_PATH) {
         const machine = authenticateMachine(deps.store, header);
         if (!machine) {
-          deps.log.info({ path, remote: req.socket.remoteAddress }, 'link refused');
-          deps.audit.record('link.refused', {
-            target: path,
-            detail: { code: 'UNAUTHORIZED', remote: req.socket.remoteAddress },
-          });
-          return refuse(
-            socket,
-            new HttpError(401, 'UNAUTHORIZED', 'the machine credential is missing, unknown or revoked; enrol again'),
-          );
+          return refuseUnauthorized('the machine credential is missing, unknown or revoked; enrol again');
         }
         return accept(req, socket, head, (ws) => deps.relay.acceptAgent(ws, machine));
       }
       if (path === CONSOLE_PATH) {
         const operator = authenticateOperator(deps.store, header, deps.now());
         if (!operator) {
-          deps.log.info({ path, remote: req.socket.remoteAddress }, 'link refused');
-          deps.audit.record('link.refused', {
-            target: path,
-            detail: { code: 'UNAUTHORIZED', remote: req.socket.remoteAddress },
-          });
-          return refuse(
-            socket,
-            new HttpError(
-              401,
-              'UNAUTHORIZED',
-              'the API token is missing, unknown, expired or revoked; create one with `fleetterm-broker token create`',
-            ),
+          return refuseUnauthorized(
+            'the API token is missing, unknown, expired or revoked; create one with `fleetterm-broker token create`',
           );
         }
         return accept(req, socket, head, (ws) => deps.relay.acceptConsole(ws, operator));

@@ -1,7 +1,6 @@
 import type { WebSocket } from 'ws';
 import {
   decodeAgentToBroker,
-  decodeBinaryFrame,
   rewriteChannel,
   type AgentOpened,
   type BrokerToAgent,
@@ -101,10 +100,8 @@ export class AgentLink {
 
   /** Output is relayed by rewriting the frame's channel in place: the payload is never copied. */
   private onBinary(bytes: Buffer): void {
-    if (!this.link.hasHello) return this.link.refuseBeforeHello();
-    const decoded = decodeBinaryFrame(bytes);
-    if (!decoded.ok) return this.link.invalid(decoded.error.code, decoded.error.message);
-    const frame = decoded.value;
+    const frame = this.link.decodeBinary(bytes);
+    if (!frame) return;
     if (frame.type !== 'output') {
       return this.link.invalid('UNEXPECTED_MESSAGE', `agents send output frames, not ${frame.type}`);
     }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import {
   CloseCode,
-  decodeBinaryFrame,
   decodeConsoleToBroker,
   encodeDataFrame,
   rewriteChannel,
@@ -99,10 +98,8 @@ export class ConsoleLink {
   }
 
   private onBinary(bytes: Buffer): void {
-    if (!this.link.hasHello) return this.link.refuseBeforeHello();
-    const decoded = decodeBinaryFrame(bytes);
-    if (!decoded.ok) return this.link.invalid(decoded.error.code, decoded.error.message);
-    const frame = decoded.value;
+    const frame = this.link.decodeBinary(bytes);
+    if (!frame) return;
     if (frame.type === 'broadcast') return this.broadcast(frame);
     if (frame.type !== 'input') return this.link.invalid('UNEXPECTED_MESSAGE', 'consoles send input, not output');
     const route = this.routeFor(frame.channel);

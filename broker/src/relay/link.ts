@@ -1,5 +1,7 @@
 import type { RawData, WebSocket } from 'ws';
 import {
+  decodeBinaryFrame,
+  type BinaryFrame,
   CloseCode,
   defaultMessage,
   encodeMessage,
@@ -167,6 +169,17 @@ export class Link<Out extends { type: string }> {
     this.greeted = true;
     clearTimeout(this.helloTimer);
     return hello;
+  }
+
+  /**
+   * The binary frame in `bytes`, or undefined after answering for it: a
+   * frame before the hello closes the link (4001), a bad one counts as invalid.
+   */
+  decodeBinary(bytes: Uint8Array): BinaryFrame | undefined {
+    if (!this.hasHello) return void this.refuseBeforeHello();
+    const decoded = decodeBinaryFrame(bytes);
+    if (!decoded.ok) return void this.invalid(decoded.error.code, decoded.error.message);
+    return decoded.value;
   }
 
   /** Refuses anything but a text hello as the first frame (4001). */
