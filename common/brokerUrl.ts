@@ -2,8 +2,8 @@ import { err, ok, type Result } from './result';
 
 /** The refusal for plain HTTP beyond loopback, worded the same in every part. */
 export const PLAIN_HTTP_LOOPBACK_ONLY =
-  'plain http:// and ws:// are allowed only on loopback; use https:// (TLS support arrives with the trust work; ' +
-  'until then run the broker on 127.0.0.1 behind a TLS-terminating proxy)';
+  'plain http:// and ws:// are allowed only on loopback; use https:// (the broker serves TLS by default: ' +
+  'see docs/TRUST.md for trusting its CA)';
 
 export const DEFAULT_BROKER_URL = 'http://127.0.0.1:7420';
 

@@ -2,7 +2,7 @@
 // agent for this machine, enrolled on first start. Logs go to
 // .fleetterm/logs/; this terminal shows what to try. Ctrl-C stops both.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const home = process.env.FLEETTERM_HOME ?? join(root, '.fleetterm');
-const port = process.env.FLEETTERM_PORT ?? '7420';
+const port = Number(process.env.FLEETTERM_PORT ?? '7420');
+/** The agent listener sits next to the console listener. */
+const agentPort = Number(process.env.FLEETTERM_AGENT_PORT ?? port + 1);
 const paths = {
   brokerData: join(home, 'broker'),
   agentState: join(home, 'agent'),
@@ -114,9 +116,21 @@ async function ensureOperatorToken(url) {
 }
 
 try {
+  // The local demo's console listener speaks plain HTTP on loopback (the broker logs it as development mode);
+  // the agent listener keeps mutual TLS with the CA in .fleetterm/broker/pki.
   const { record } = await startPart(
     'broker',
-    [bins.broker, 'serve', '--data', paths.brokerData, '--listen', `127.0.0.1:${port}`],
+    [
+      bins.broker,
+      'serve',
+      '--data',
+      paths.brokerData,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--agent-listen',
+      `127.0.0.1:${agentPort}`,
+      '--dev-insecure-http',
+    ],
     'listening',
   );
   const url = String(record.url);
@@ -125,9 +139,17 @@ try {
   if (!existsSync(paths.agentConfig)) {
     writeFileSync(paths.agentConfig, `${JSON.stringify({ remote_shell: true }, null, 2)}\n`);
   }
-  const enrolled = existsSync(join(paths.agentState, 'credential.json'));
+  const enrolled = existsSync(join(paths.agentState, 'machine.json'));
   const agentArgs = [bins.agent, 'run', '--broker', url, '--state', paths.agentState, '--config', paths.agentConfig];
   if (!enrolled) {
+    // An agent state from before certificates, or a lost one: this machine enrols anew under its name.
+    const legacy = join(paths.agentState, 'credential.json');
+    if (existsSync(legacy)) renameSync(legacy, `${legacy}.old`);
+    try {
+      brokerCommand(['machines', 'revoke', machineName]);
+    } catch {
+      // not enrolled before: nothing to revoke
+    }
     const created = JSON.parse(
       brokerCommand([
         'enroll-token',
@@ -141,7 +163,7 @@ try {
         '--json',
       ]),
     );
-    agentArgs.push('--enroll-token', created.token);
+    agentArgs.push('--enroll-token', created.token, '--ca-pin', created.caPin);
   }
   await startPart('agent', agentArgs, 'connected');
 
@@ -161,6 +183,7 @@ try {
   say('The desktop and web console arrive in a later release. Ctrl-C stops everything.');
 } catch (error) {
   say(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
-  if (String(error).includes('in use')) say(`Another port: FLEETTERM_PORT=7421 npm start`);
+  if (String(error).includes('in use'))
+    say(`Other ports: FLEETTERM_PORT=7520 npm start (the agent listener takes the next one)`);
   await shutdown(1);
 }

@@ -108,16 +108,7 @@ describe('bad input', () => {
 
   it('refuses a reused enrolment token, naming why', async () => {
     const token = await fleet.createEnrollToken('once-only');
-    const agentArgs = (state: string) => [
-      BIN.agent,
-      'run',
-      '--broker',
-      fleet.url,
-      '--enroll-token',
-      token,
-      '--state',
-      `${fleet.dir}/${state}`,
-    ];
+    const agentArgs = (state: string) => fleet.agentArgs(token, `${fleet.dir}/${state}`);
     const first = ManagedProcess.start('first', agentArgs('once-a'));
     await first.waitForLog('connected');
     const second = ManagedProcess.start('second', agentArgs('once-b'));
@@ -130,16 +121,7 @@ describe('bad input', () => {
 
   it('refuses an expired enrolment token, naming why', async () => {
     const token = await fleet.createEnrollToken('too-late', {}, ['--ttl', '1ms']);
-    const agent = ManagedProcess.start('late', [
-      BIN.agent,
-      'run',
-      '--broker',
-      fleet.url,
-      '--enroll-token',
-      token,
-      '--state',
-      `${fleet.dir}/late`,
-    ]);
+    const agent = ManagedProcess.start('late', fleet.agentArgs(token, `${fleet.dir}/late`));
     expect((await agent.exit()).code).toBe(2);
     expect([...agent.stderr, ...agent.records.map((r) => JSON.stringify(r))].join('\n')).toContain(
       'ENROLL_TOKEN_EXPIRED',

@@ -2,16 +2,15 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { arch, hostname, platform } from 'node:os';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CloseCode, decodeAgentToBroker, encodeDataFrame, PROTOCOL_VERSION } from '../../common/protocol';
-import { BrokerLink } from './brokerLink';
+import { BrokerLink, type BrokerLinkOptions, type LinkTls } from './brokerLink';
 import { DEFAULT_CONFIG, type AgentConfig } from './config';
 import { SessionManager } from './sessionManager';
-import { FakeBroker } from './testing/fakeBroker';
+import { FAKE_MACHINE_ID, FakeBroker, otherRoot } from './testing/fakeBroker';
 import { LogCapture } from './testing/logCapture';
 import { AGENT_SOFTWARE } from './version';
 
-const CREDENTIAL = 'ftm_test-credential';
 const cleanups: Array<() => Promise<void>> = [];
 
 afterEach(async () => {
@@ -19,17 +18,26 @@ afterEach(async () => {
 });
 
 async function setup(
-  options: { rejectAll?: boolean; heartbeatTimeoutMs?: number; config?: Partial<AgentConfig> } = {},
+  options: {
+    rejectAll?: boolean;
+    revoked?: boolean;
+    heartbeatTimeoutMs?: number;
+    config?: Partial<AgentConfig>;
+    tls?: LinkTls;
+    renewals?: Pick<BrokerLinkOptions, 'onRenewed' | 'onRenewalRefused' | 'onConnected'>;
+  } = {},
 ) {
-  const broker = await FakeBroker.start({ credential: CREDENTIAL, rejectAll: options.rejectAll });
+  const broker = await FakeBroker.start({ rejectAll: options.rejectAll, revoked: options.revoked });
   cleanups.push(() => broker.close());
   const log = new LogCapture();
   const config = { ...DEFAULT_CONFIG, ...options.config };
   const sessions = new SessionManager({ config, machineName: 'web-1', log: log.logger });
   cleanups.push(() => sessions.shutdown(2000));
+  const tls = options.tls ?? (await broker.identity());
   const link = new BrokerLink({
     url: broker.url,
-    credential: CREDENTIAL,
+    tls: () => tls,
+    ...options.renewals,
     sessions,
     log: log.logger,
     reconnectMaxDelayMs: 50,
@@ -59,8 +67,9 @@ async function refusingServer(answer: (socket: Duplex, n: number, request: Incom
   const sessions = new SessionManager({ config: DEFAULT_CONFIG, machineName: 'web-1', log: log.logger });
   cleanups.push(() => sessions.shutdown(2000));
   const link = new BrokerLink({
+    // Plain: these tests are about HTTP refusals, which TLS does not change.
     url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws/agent`,
-    credential: CREDENTIAL,
+    tls: () => ({ cert: '', key: '', ca: [] }),
     sessions,
     log: log.logger,
     reconnectMaxDelayMs: 50,
@@ -83,10 +92,11 @@ async function refusingServer(answer: (socket: Duplex, n: number, request: Incom
 }
 
 describe('BrokerLink', () => {
-  it('says hello with its credential and machine, and logs "connected" after the welcome', async () => {
+  it('presents its certificate, says hello with its machine, and logs "connected" after the welcome', async () => {
     const { broker, log, link } = await setup();
     const connection = await broker.connection(0);
-    expect(connection.headers.authorization).toBe(`Bearer ${CREDENTIAL}`);
+    expect(connection.peerCertificate?.subjectAltName).toBe(`URI:urn:fleetterm:machine:${FAKE_MACHINE_ID}`);
+    expect(connection.headers.authorization).toBeUndefined();
     expect(connection.headers['sec-websocket-extensions']).toBeUndefined();
     expect(await connection.next('hello')).toEqual({
       type: 'hello',
@@ -148,14 +158,50 @@ describe('BrokerLink', () => {
     ]);
   });
 
-  it('stops for good when the broker rejects the credential (401)', async () => {
+  it('stops for good when the broker rejects the certificate (401)', async () => {
     const { broker, link, log } = await setup({ rejectAll: true });
     expect(await link.done).toEqual({
-      reason: 'credential rejected',
-      message: "the broker rejected this machine's credential: UNAUTHORIZED: the machine credential is not valid",
+      reason: 'certificate rejected',
+      message:
+        "the broker rejected this machine's certificate: UNAUTHORIZED: this broker has no record of the certificate",
     });
     expect(await log.waitFor('disconnected')).toMatchObject({ delayMs: null });
     expect(broker.upgrades).toBe(1);
+  });
+
+  it('stops for good when the broker says the machine is revoked (403 MACHINE_REVOKED)', async () => {
+    const { link } = await setup({ revoked: true });
+    expect(await link.done).toMatchObject({
+      reason: 'machine revoked',
+      message: expect.stringContaining('MACHINE_REVOKED'),
+    });
+  });
+
+  it('does not reach a broker whose certificate is not from the CA it trusts', async () => {
+    const broker = await FakeBroker.start();
+    cleanups.push(() => broker.close());
+    const own = await broker.identity();
+    const { log } = await setup({ tls: { ...own, ca: [(await otherRoot()).pem] } });
+    expect(await log.waitFor('disconnected')).toMatchObject({ delayMs: expect.any(Number) });
+    expect(broker.connections).toHaveLength(0);
+  });
+
+  it('asks for a renewal over the open link and hands the answer over; refusals too', async () => {
+    const renewed: unknown[] = [];
+    const refused: string[] = [];
+    const { broker, link, log } = await setup({
+      renewals: { onRenewed: (m) => renewed.push(m), onRenewalRefused: (code) => refused.push(code) },
+    });
+    expect(link.requestRenewal('csr')).toBe(false); // not connected yet
+    const connection = await broker.connection(0);
+    connection.welcome();
+    await log.waitFor('connected');
+    expect(link.requestRenewal('-----BEGIN CERTIFICATE REQUEST-----')).toBe(true);
+    expect(await connection.next('renew')).toEqual({ type: 'renew', csr: '-----BEGIN CERTIFICATE REQUEST-----' });
+    connection.send({ type: 'renewed', certificate: 'C', caRoots: ['R'] });
+    connection.send({ type: 'error', code: 'RENEWAL_REFUSED', message: 'no' });
+    await vi.waitFor(() => expect(refused).toEqual(['RENEWAL_REFUSED']));
+    expect(renewed).toEqual([{ type: 'renewed', certificate: 'C', caRoots: ['R'] }]);
   });
 
   it('redials after a refusal whose body is cut off (the response never ends)', async () => {
@@ -184,7 +230,7 @@ describe('BrokerLink', () => {
     });
     await upgraded(3);
     expect(stopped).toBe(false);
-    expect(log.messages()).not.toContain('credential rejected');
+    expect(log.messages()).not.toContain('certificate rejected');
   });
 
   for (const code of [CloseCode.VERSION_UNSUPPORTED, CloseCode.REPLACED, CloseCode.REVOKED]) {

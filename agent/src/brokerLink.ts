@@ -14,6 +14,7 @@ import {
   type AgentToBroker,
   type BrokerToAgent,
   type ErrorCode,
+  type Renewed,
 } from '../../common/protocol';
 import { clampOutgoing } from './outgoingMessage';
 import type { SessionManager } from './sessionManager';
@@ -25,11 +26,23 @@ export type LinkSessions = Pick<
   'liveSessions' | 'setTransport' | 'open' | 'attach' | 'resize' | 'ack' | 'close' | 'detach' | 'input'
 >;
 
+/** What the agent presents and trusts on its link, PEM; read at each connection, so a renewal takes effect. */
+export interface LinkTls {
+  cert: string;
+  key: string;
+  ca: string[];
+}
+
 export interface BrokerLinkOptions {
-  /** `ws://…/ws/agent` or `wss://…/ws/agent`. */
+  /** The agent listener, `wss://…/ws/agent`. */
   url: string;
-  /** The machine credential (`ftm_…`). */
-  credential: string;
+  tls: () => LinkTls;
+  /** After each welcome: the link is up (a renewal that was due can be asked for now). */
+  onConnected?: () => void;
+  /** A renewal the broker granted (see CertificateRenewal). */
+  onRenewed?: (renewed: Renewed) => void;
+  /** A renewal the broker refused, with its reason. */
+  onRenewalRefused?: (code: ErrorCode, message: string) => void;
   sessions: LinkSessions;
   log: Logger;
   reconnectMaxDelayMs: number;
@@ -40,7 +53,7 @@ export interface BrokerLinkOptions {
 
 /** Why the link stopped for good; the agent exits with this. */
 export interface LinkStop {
-  reason: 'credential rejected' | 'refused by the broker' | 'stopped';
+  reason: 'certificate rejected' | 'machine revoked' | 'refused by the broker' | 'certificate expired' | 'stopped';
   message: string;
 }
 
@@ -55,22 +68,26 @@ const MAX_REFUSAL_BODY = 4096;
 /** A refusal body not complete by then is given up on (the link is dropped and redialled). */
 const REFUSAL_BODY_TIMEOUT_MS = 5000;
 
-function refusalMessage(status: number, body: string): string {
+/** The broker's JSON refusal: its code (when it has one) and a line for people. */
+function readRefusal(status: number, body: string): { code?: string; detail: string } {
   try {
     const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
     const { code, message } = parsed.error ?? {};
-    if (typeof message === 'string') return typeof code === 'string' ? `${code}: ${message}` : message;
+    if (typeof message === 'string') {
+      return typeof code === 'string' ? { code, detail: `${code}: ${message}` } : { detail: message };
+    }
   } catch {
     // not JSON: a proxy's page, say
   }
-  return `HTTP ${status}`;
+  return { detail: `HTTP ${status}` };
 }
 
 /**
  * The agent's outbound link to the broker. It reconnects after any drop
  * (exponential backoff with full jitter, reset after a welcome) and gives up
- * only when the broker rejects the credential (401; a 403 may be a proxy's and is
- * retried) or closes with a code
+ * only when the broker rejects the certificate (401), says the machine is
+ * revoked (403 MACHINE_REVOKED; another 403 may be a proxy's and is retried)
+ * or closes with a code
  * after which retrying cannot help (4002, 4003, 4004). Sessions outlive the
  * link: they detach when it drops and are listed in the next hello so
  * consoles can re-attach. Nothing heard for heartbeat_timeout (the broker
@@ -105,6 +122,19 @@ export class BrokerLink {
     this.connect();
   }
 
+  /** Asks for a new certificate for the key behind `csr`; false when not connected (ask again after the next welcome). */
+  requestRenewal(csr: string): boolean {
+    if (!this.connected) return false;
+    this.sendText({ type: 'renew', csr });
+    return true;
+  }
+
+  /** Stops for good (the agent then exits) for a reason found outside the link, e.g. an expired certificate. */
+  fail(stop: LinkStop): void {
+    this.finish(stop);
+    this.ws?.close(CloseCode.NORMAL, stop.message.slice(0, 120));
+  }
+
   /** Closes the link normally (1000) and stops reconnecting; resolves once closed. */
   async stop(): Promise<void> {
     this.finish({ reason: 'stopped', message: 'the agent is stopping' });
@@ -122,8 +152,12 @@ export class BrokerLink {
   private connect(): void {
     if (this.stopped) return;
     this.welcomed = false;
+    const { cert, key, ca } = this.options.tls();
     const ws = new WebSocket(this.options.url, {
-      headers: { authorization: `Bearer ${this.options.credential}` },
+      cert,
+      key,
+      // Only the broker's own CA: the agent listener's certificate must come from it.
+      ca,
       perMessageDeflate: false,
       maxPayload: MAX_FRAME_BYTES,
       handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
@@ -176,18 +210,22 @@ export class BrokerLink {
   }
 
   /**
-   * An HTTP answer instead of the upgrade. Only 401 means the broker rejected
-   * the credential: a 403 may come from a proxy or WAF in front of it, and
-   * like any other status it is retried with backoff.
+   * An HTTP answer instead of the upgrade. 401 means the broker rejected the
+   * certificate and 403 MACHINE_REVOKED that the machine was revoked; another
+   * 403 may come from a proxy or WAF in front of it, and like any other
+   * status it is retried with backoff.
    */
   private onRefused(status: number, body: string): void {
-    const detail = refusalMessage(status, body);
+    const { code, detail } = readRefusal(status, body);
     if (status === 401) {
-      this.options.log.error({ status, detail }, 'credential rejected');
+      this.options.log.error({ status, detail }, 'certificate rejected');
       this.finish({
-        reason: 'credential rejected',
-        message: `the broker rejected this machine's credential: ${detail}`,
+        reason: 'certificate rejected',
+        message: `the broker rejected this machine's certificate: ${detail}`,
       });
+    } else if (status === 403 && code === 'MACHINE_REVOKED') {
+      this.options.log.error({ status, detail }, 'machine revoked');
+      this.finish({ reason: 'machine revoked', message: `the broker revoked this machine: ${detail}` });
     } else {
       this.options.log.warn({ status, detail }, 'the broker refused the connection');
     }
@@ -198,6 +236,9 @@ export class BrokerLink {
     if (!decoded.ok) return this.complain(decoded.error.code, decoded.error.message);
     const message = decoded.value;
     if (message.type === 'error') {
+      if (message.channel === undefined && (message.code === 'RENEWAL_REFUSED' || message.code === 'BAD_CSR')) {
+        return this.options.onRenewalRefused?.(message.code, message.message);
+      }
       this.options.log.warn(
         { code: message.code, detail: message.message, channel: message.channel },
         'the broker reported an error',
@@ -216,6 +257,7 @@ export class BrokerLink {
       });
       const sessions = this.options.sessions.liveSessions().length;
       this.options.log.info({ machine: message.identity, broker: message.software, sessions }, 'connected');
+      this.options.onConnected?.();
       return;
     }
     this.dispatch(message);
@@ -238,6 +280,8 @@ export class BrokerLink {
         return this.known(sessions.close(message.channel), message.channel, 'close');
       case 'detach':
         return this.known(sessions.detach(message.channel), message.channel, 'detach');
+      case 'renewed':
+        return this.options.onRenewed?.(message);
       case 'welcome':
         return this.complain('UNEXPECTED_MESSAGE', 'welcome was already received on this link');
     }

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { writeCredential } from './credential';
+import { writeIdentity } from './identity';
+import { FakeBroker } from './testing/fakeBroker';
 import { runCli } from './program';
 
 const dir = mkdtempSync(join(tmpdir(), 'fleetterm-agent-cli-'));
@@ -50,18 +51,29 @@ describe('fleetterm-agent CLI', () => {
   it('says whether the machine is enrolled, as text or JSON', async () => {
     const state = join(dir, 'status-state');
     expect((await cli('status', '--state', state)).stdout).toContain('not enrolled');
-    await writeCredential(state, {
-      machineId: 'm-1',
-      name: 'web-1',
-      labels: { env: 'prod' },
-      credential: 'ftm_secret',
-      broker: 'http://127.0.0.1:7420',
-      enrolledAt: '2026-01-01T00:00:00.000Z',
+    const broker = await FakeBroker.start();
+    const tls = await broker.identity();
+    await broker.close();
+    await writeIdentity(state, {
+      machine: {
+        machineId: 'm-1',
+        name: 'web-1',
+        labels: { env: 'prod' },
+        broker: 'https://127.0.0.1:7420',
+        agentUrl: 'wss://127.0.0.1:7421/ws/agent',
+        caPin: 'sha256/x',
+        enrolledAt: '2026-01-01T00:00:00.000Z',
+      },
+      keyPem: tls.key,
+      certificatePem: tls.cert,
+      caRoots: tls.ca,
     });
     const { code, stdout } = await cli('status', '--state', state, '--json');
     expect(code).toBe(0);
     const status = JSON.parse(stdout) as Record<string, unknown>;
     expect(status).toMatchObject({ enrolled: true, name: 'web-1', labels: { env: 'prod' } });
-    expect(stdout).not.toContain('ftm_secret');
+    expect(Date.parse(String(status.certificateExpires))).toBeGreaterThan(Date.now());
+    expect(stdout).not.toContain('PRIVATE KEY');
+    expect((await cli('status', '--state', state)).stdout).toContain('certificate expires');
   });
 });

@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import { Backoff } from '../../common/backoff';
 import { parseBrokerUrl } from '../../common/brokerUrl';
+import { isSpkiPin } from '../../node-common/pki/pem';
 import { BrokerLink, type LinkStop } from './brokerLink';
+import { CertificateRenewal } from './certificateRenewal';
 import { describeConfig, type AgentConfig } from './config';
-import { readCredential, writeCredential, type Credential } from './credential';
 import { enrol, type EnrolRefusal } from './enrol';
+import { certificatePeriod, readIdentity, writeIdentity, type AgentIdentity } from './identity';
 import { SessionManager } from './sessionManager';
 
 /** A failure to report to the operator, with the process exit code. */
@@ -24,6 +26,10 @@ export const EXIT_LINK_REFUSED = 3;
 export interface EnrolOptions {
   broker?: string;
   enrollToken?: string;
+  /** The broker CA's pin, from `enroll-token create`; required to enrol. */
+  caPin?: string;
+  /** The machine name the token was made for; the broker refuses another. */
+  name?: string;
   stateDir: string;
   /** Keep trying while the broker cannot be reached (`run`), instead of failing at once (`enroll`). */
   retryUnreachable?: boolean;
@@ -49,37 +55,51 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * The machine's credential: the stored one, or a new one from enrolment
+ * The machine's identity: the stored one, or a new one from enrolment
  * when the state directory has none yet.
  */
-export async function ensureEnrolled(options: EnrolOptions, log: Logger): Promise<Credential> {
-  const stored = await readCredential(options.stateDir);
+export async function ensureEnrolled(options: EnrolOptions, log: Logger): Promise<AgentIdentity> {
+  const stored = await readIdentity(options.stateDir);
   if (!stored.ok) throw new AgentError(stored.error);
   if (stored.value) {
     if (options.enrollToken) {
       log.info(
-        { machine: stored.value.name, state: options.stateDir },
-        'already enrolled; ignoring --enroll-token (remove credential.json from the state directory to enrol again)',
+        { machine: stored.value.machine.name, state: options.stateDir },
+        'already enrolled; ignoring --enroll-token (move the state directory away to enrol again)',
       );
     }
     return stored.value;
   }
   if (!options.enrollToken) {
     throw new AgentError(
-      `${options.stateDir} holds no credential yet: enrol with --enroll-token (an admin creates one with \`fleetterm-broker enroll-token create --name NAME\`)`,
+      `${options.stateDir} holds no identity yet: enrol with --enroll-token and --ca-pin (an admin prints both with ` +
+        '`fleetterm-broker enroll-token create --name NAME`)',
     );
   }
   if (!options.broker) throw new AgentError('--broker URL is needed to enrol');
+  if (!options.caPin) {
+    throw new AgentError(
+      '--ca-pin is needed to enrol: it is how the agent knows the broker is the real one (enroll-token create prints it)',
+    );
+  }
+  if (!isSpkiPin(options.caPin)) {
+    throw new AgentError(`--ca-pin "${options.caPin}" is not a pin; it looks like sha256/ and 44 base64 characters`);
+  }
   const endpoints = parseBrokerUrl(options.broker, '/ws/agent');
   if (!endpoints.ok) throw new AgentError(`--broker: ${endpoints.error}`);
 
   const backoff = new Backoff();
   for (;;) {
-    const enrolled = await enrol(endpoints.value.httpBase, options.enrollToken);
+    const enrolled = await enrol({
+      httpBase: endpoints.value.httpBase,
+      token: options.enrollToken,
+      caPin: options.caPin,
+      name: options.name,
+    });
     if (enrolled.ok) {
-      await writeCredential(options.stateDir, enrolled.value);
-      const { name, machineId, labels } = enrolled.value;
-      log.info({ machine: name, machineId, labels, state: options.stateDir }, 'enrolled');
+      await writeIdentity(options.stateDir, enrolled.value);
+      const { name, machineId, labels, agentUrl } = enrolled.value.machine;
+      log.info({ machine: name, machineId, labels, agentUrl, state: options.stateDir }, 'enrolled');
       return enrolled.value;
     }
     const refusal = enrolled.error;
@@ -94,6 +114,8 @@ export async function ensureEnrolled(options: EnrolOptions, log: Logger): Promis
 }
 
 export interface RunOptions extends EnrolOptions {
+  /** Connect here instead of the agent listener enrolment named (a proxy, say). */
+  agentUrl?: string;
   config: AgentConfig;
   log: Logger;
   /** Stops the agent; without it SIGINT and SIGTERM do. */
@@ -127,23 +149,46 @@ export async function runAgent(options: RunOptions): Promise<number> {
   const signals = options.stop ? undefined : signalStop();
   const stop = options.stop ?? signals!.signal;
   try {
-    const credential = await ensureEnrolled({ ...options, retryUnreachable: true, signal: stop }, log);
-    const endpoints = parseBrokerUrl(options.broker ?? credential.broker, '/ws/agent');
-    if (!endpoints.ok) throw new AgentError(`--broker: ${endpoints.error}`);
+    const identity = await ensureEnrolled({ ...options, retryUnreachable: true, signal: stop }, log);
+    const { machine } = identity;
+    const agentUrl = parseBrokerUrl(options.agentUrl ?? machine.agentUrl, '/ws/agent');
+    if (!agentUrl.ok || !agentUrl.value.wsUrl.startsWith('wss://')) {
+      throw new AgentError(`--agent-url "${options.agentUrl}" must be the broker's agent listener, wss://HOST:PORT`);
+    }
 
-    const sessions = new SessionManager({ config, machineName: credential.name, log });
-    const link = new BrokerLink({
-      url: endpoints.value.wsUrl,
-      credential: credential.credential,
+    const sessions = new SessionManager({ config, machineName: machine.name, log });
+    const renewal: CertificateRenewal = new CertificateRenewal({
+      stateDir: options.stateDir,
+      identity,
+      link: { requestRenewal: (csr): boolean => link.requestRenewal(csr) },
+      log,
+      onExpired: (message) => link.fail({ reason: 'certificate expired', message }),
+    });
+    const link: BrokerLink = new BrokerLink({
+      url: agentUrl.value.wsUrl,
+      tls: () => ({
+        cert: renewal.identity.certificatePem,
+        key: renewal.identity.keyPem,
+        ca: renewal.identity.caRoots,
+      }),
+      onConnected: () => renewal.onConnected(),
+      onRenewed: (renewed) => void renewal.onRenewed(renewed),
+      onRenewalRefused: (code, message) => renewal.onRefused(code, message),
       sessions,
       log,
       reconnectMaxDelayMs: config.reconnectMaxDelayMs,
       heartbeatTimeoutMs: config.heartbeatTimeoutMs,
     });
     log.info(
-      { machine: credential.name, broker: endpoints.value.httpBase, limits: describeConfig(config) },
+      {
+        machine: machine.name,
+        agentUrl: agentUrl.value.wsUrl,
+        certificateExpires: new Date(certificatePeriod(identity).notAfter).toISOString(),
+        limits: describeConfig(config),
+      },
       'starting',
     );
+    renewal.start();
     link.start();
     options.onStarted?.({ sessions, link });
 
@@ -154,6 +199,7 @@ export async function runAgent(options: RunOptions): Promise<number> {
     });
     const end = await Promise.race([link.done, stopped]);
     log.info({ reason: end.reason, detail: end.message }, 'stopping');
+    renewal.stop();
     await sessions.shutdown();
     await link.stop();
     log.info('stopped');

@@ -2,7 +2,7 @@
 // through the real console protocol client (ConsoleLink, bundled by run.mjs).
 // No TLS yet (issue 3): the link is a plain loopback WebSocket.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -61,11 +61,22 @@ export async function startFleet(client) {
   const dir = mkdtempSync(join(tmpdir(), 'fleetterm-bench-'));
   onCleanup('fleet directory', () => rmSync(dir, { recursive: true, force: true }));
   const data = join(dir, 'broker');
-  const broker = startLogged('broker', [BROKER, 'serve', '--data', data, '--listen', '127.0.0.1:0']);
+  // TLS on both hops, as deployed: HTTPS/WSS for the console, mutual TLS for the agent (OpenSSH encrypts too).
+  const broker = startLogged('broker', [
+    BROKER,
+    'serve',
+    '--data',
+    data,
+    '--listen',
+    '127.0.0.1:0',
+    '--agent-listen',
+    '127.0.0.1:0',
+  ]);
   const listening = await broker.waitForLog('listening');
   const url = String(listening.url);
+  const ca = [readFileSync(join(data, 'pki', 'root.crt'), 'utf8')];
   const token = cli(['token', 'create', '--data', data, '--role', 'operator', '--name', 'bench']).token;
-  const enroll = cli(['enroll-token', 'create', '--data', data, '--name', MACHINE]).token;
+  const { token: enroll, caPin } = cli(['enroll-token', 'create', '--data', data, '--name', MACHINE]);
   const config = join(dir, 'agent.json');
   writeFileSync(config, '{}');
   const agentArgs = [
@@ -74,6 +85,8 @@ export async function startFleet(client) {
     url,
     '--enroll-token',
     enroll,
+    '--ca-pin',
+    caPin,
     '--state',
     join(dir, 'agent'),
     '--config',
@@ -82,7 +95,7 @@ export async function startFleet(client) {
   const agent = startLogged('agent', [AGENT, ...agentArgs]);
   await agent.waitForLog('connected');
   const wsUrl = `${url.replace(/^http/, 'ws').replace(/\/$/, '')}/ws/console`;
-  return { client, wsUrl, token, brokerPid: broker.pid, agentPid: agent.pid };
+  return { client, wsUrl, token, ca, brokerPid: broker.pid, agentPid: agent.pid };
 }
 
 /** A ConsoleLink to the broker, connected (welcomed) before it is returned. Disposed by cleanup. */
@@ -102,7 +115,7 @@ export async function connectedLink(fleet) {
 function newLink(fleet) {
   const { ConsoleLink, createNodeSocketFactory } = fleet.client;
   return new ConsoleLink({
-    socketFactory: createNodeSocketFactory({ url: fleet.wsUrl, token: fleet.token }),
+    socketFactory: createNodeSocketFactory({ url: fleet.wsUrl, token: fleet.token, ca: fleet.ca }),
     software: 'fleetterm-bench/0.1',
   });
 }

@@ -1,5 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { WebSocketServer } from 'ws';
 import {
   HEARTBEAT_INTERVAL_MS,
   HEARTBEAT_TIMEOUT_MS,
@@ -9,22 +11,42 @@ import {
 import { AuditLog } from './audit/auditLog';
 import { CheckpointKey } from './audit/checkpointKey';
 import { createApiHandler } from './http/apiHandler';
-import { createUpgradeHandler } from './http/upgradeHandler';
-import { formatHttpUrl, isLoopbackHost, PLAIN_HTTP_LOOPBACK_ONLY } from './listenAddress';
+import { HttpError, sendError } from './http/httpError';
+import { AGENT_PATH, createUpgradeHandler } from './http/upgradeHandler';
+import { DEFAULT_AGENT_PORT, formatHost, formatHttpUrl, isLoopbackHost } from './listenAddress';
 import { silentLogger, type Logger } from '../../node-common/logger';
 import { Relay } from './relay/relay';
 import { openSqliteStore } from './store/openSqliteStore';
+import { ExternalChangeWatch } from './store/externalChangeWatch';
 import type { Store } from './store/store';
+import { BrokerTls } from './tls/brokerTls';
 
 export interface BrokerOptions {
-  /** The data directory; the database is `<dataDir>/fleetterm.db`. Required unless `store` is given. */
-  dataDir?: string;
-  /** Use this store instead of opening one (the broker then leaves closing it to the caller). */
+  /** The data directory: database, CA and audit key. */
+  dataDir: string;
+  /** Use this store instead of opening `<dataDir>/fleetterm.db` (the broker then leaves closing it to the caller). */
   store?: Store;
-  /** Default 127.0.0.1. Only loopback until TLS arrives. */
+  /** The console listener (API, web console, `/ws/console`); default 127.0.0.1:7420, port 0 = free port. */
   host?: string;
-  /** Default 7420; 0 picks a free port (see Broker.port). */
   port?: number;
+  /** The agent listener (`/ws/agent`, mutual TLS); default the console host, port 7421. */
+  agentHost?: string;
+  agentPort?: number;
+  /**
+   * Serve the console listener over plain HTTP (development only, loopback
+   * only, logged loudly). The agent listener keeps mutual TLS regardless.
+   */
+  devInsecureHttp?: boolean;
+  /** Names for the broker's server certificate besides localhost, 127.0.0.1 and ::1. */
+  dnsNames?: string[];
+  ipAddresses?: string[];
+  /** An operator's own certificate chain and key (PEM files) for the console listener. */
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  /** The agent listener URL handed to enrolling agents; default: the host they enrolled through, agentPort. */
+  agentUrl?: string;
+  /** Lifetime of agent certificates; default 7 days (tests shorten it to see renewals). */
+  agentCertValidityMs?: number;
   /** Default: a silent logger. */
   logger?: Logger;
   /** Defaults from common/protocol; tests shorten them. */
@@ -38,25 +60,32 @@ export interface BrokerOptions {
   agentReplyTimeoutMs?: number;
   /** Default 5 s; see RelayOptions.tokenRecheckIntervalMs. */
   tokenRecheckIntervalMs?: number;
-  /** Clock for stored times and token expiry (ms since the epoch). */
+  /** Clock for stored times, token expiry and certificates (ms since the epoch). */
   now?: () => number;
   /** Audit entries between signed checkpoints; default DEFAULT_CHECKPOINT_EVERY. */
   auditCheckpointEvery?: number;
 }
 
 export interface Broker {
-  /** HTTP base URL with the real port, e.g. `http://127.0.0.1:7420`. */
+  /** Console listener base URL with the real port, e.g. `https://127.0.0.1:7420`. */
   readonly url: string;
   readonly port: number;
+  /** Agent listener endpoint with the real port, e.g. `wss://127.0.0.1:7421/ws/agent`. */
+  readonly agentUrl: string;
+  readonly agentPort: number;
   readonly store: Store;
+  readonly tls: BrokerTls;
   /** Closes every link with 1001, stops listening, closes the store it opened. Idempotent. */
   close(): Promise<void>;
 }
 
-/** A non-loopback listener without TLS: refused before anything listens (the CLI exits with 2). */
+/** Plain HTTP beyond loopback: refused before anything listens (the CLI exits with 2). */
 export class InsecureListenError extends Error {
   constructor(readonly host: string) {
-    super(`refusing to listen on ${host}: ${PLAIN_HTTP_LOOPBACK_ONLY}`);
+    super(
+      `refusing to serve plain HTTP on ${host}: --dev-insecure-http is for loopback only; ` +
+        'drop it to serve HTTPS (the default)',
+    );
   }
 }
 
@@ -69,17 +98,23 @@ const DEFAULT_AGENT_REPLY_TIMEOUT_MS = 30_000;
 /** A revoked token's links close within this; one indexed lookup per console link per sweep. */
 const DEFAULT_TOKEN_RECHECK_INTERVAL_MS = 5000;
 
+/** Revocations and CA changes made by the CLI take effect within this (the issue asks for under a second). */
+const EXTERNAL_CHANGE_POLL_MS = 250;
+
+/** The server certificate is checked this often and reissued 30 days before it expires. */
+const SERVER_CERT_CHECK_MS = 12 * 60 * 60 * 1000;
+
 /** Links get this long to finish their closing handshake at shutdown before their sockets are destroyed. */
 const SHUTDOWN_GRACE_MS = 1_000;
 
-function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+function listen(server: Server, host: string, port: number, flag: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       const where = `${host}:${port}`;
       if (error.code === 'EADDRINUSE') {
-        reject(new Error(`${where} is already in use; stop the other process or choose another --listen`));
+        reject(new Error(`${where} is already in use; stop the other process or choose another ${flag}`));
       } else if (error.code === 'EADDRNOTAVAIL') {
-        reject(new Error(`${host} is not an address of this machine; choose another --listen`));
+        reject(new Error(`${host} is not an address of this machine; choose another ${flag}`));
       } else reject(error);
     };
     server.once('error', onError);
@@ -90,18 +125,43 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
   });
 }
 
+/** Plain requests on the agent listener: it serves WebSocket links only. */
+function agentListenerRequest(_req: IncomingMessage, res: ServerResponse): void {
+  sendError(res, new HttpError(404, 'NOT_FOUND', `the agent listener serves only ${AGENT_PATH} WebSocket links`));
+}
+
+/** The host part of a request's Host header (brackets kept for IPv6), for URLs handed back to the requester. */
+function requestHost(req: IncomingMessage, fallback: string): string {
+  const header = req.headers.host ?? '';
+  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::\d+)?$/.exec(header);
+  return match?.[1] ?? fallback;
+}
+
 /**
- * Starts a broker: one HTTP server with the JSON API and the WebSocket
- * endpoints `/ws/agent` and `/ws/console`. No side effects until called.
+ * Starts a broker: the console listener (JSON API and `/ws/console`, HTTPS
+ * unless devInsecureHttp) and the agent listener (`/ws/agent`, mutual TLS
+ * with client certificates from the broker's CA). No side effects until called.
  */
 export async function createBroker(options: BrokerOptions): Promise<Broker> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 7420;
-  if (!isLoopbackHost(host)) throw new InsecureListenError(host);
+  const agentHost = options.agentHost ?? host;
+  const agentPort = options.agentPort ?? DEFAULT_AGENT_PORT;
+  const insecure = options.devInsecureHttp === true;
+  if (insecure && !isLoopbackHost(host)) throw new InsecureListenError(host);
   const log = options.logger ?? silentLogger();
   const now = options.now ?? Date.now;
+  const tls = await BrokerTls.load({
+    dataDir: options.dataDir,
+    dnsNames: options.dnsNames,
+    ipAddresses: options.ipAddresses,
+    consoleCertFile: options.tlsCertFile,
+    consoleKeyFile: options.tlsKeyFile,
+    now,
+  });
   const ownsStore = !options.store;
-  const store = options.store ?? openSqliteStore(requireDataDir(options.dataDir));
+  const store = options.store ?? openSqliteStore(options.dataDir);
+  const servers: Server[] = [];
 
   try {
     // Whatever the last run left behind, no agent is connected before it says hello again.
@@ -110,7 +170,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       store,
       log,
       now,
-      checkpointKey: options.dataDir ? CheckpointKey.loadOrCreate(options.dataDir) : undefined,
+      checkpointKey: CheckpointKey.loadOrCreate(options.dataDir),
       checkpointEvery: options.auditCheckpointEvery,
     });
     const relay = new Relay({
@@ -118,6 +178,8 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       log,
       now,
       audit,
+      tls,
+      agentCertValidityMs: options.agentCertValidityMs,
       helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS,
@@ -126,28 +188,81 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       agentReplyTimeoutMs: options.agentReplyTimeoutMs ?? DEFAULT_AGENT_REPLY_TIMEOUT_MS,
       tokenRecheckIntervalMs: options.tokenRecheckIntervalMs ?? DEFAULT_TOKEN_RECHECK_INTERVAL_MS,
     });
-    const server = createServer(createApiHandler({ store, log, now, audit }));
     const { wss, onUpgrade } = createUpgradeHandler({ store, relay, log, now, audit });
-    server.on('upgrade', onUpgrade);
-    const address = await listen(server, host, port);
-    const url = formatHttpUrl(address.address, address.port);
-    log.info({ url, port: address.port, dataDir: options.dataDir }, 'listening');
+
+    const agentServer = createHttpsServer(
+      { ...tls.agentContext(), requestCert: true, rejectUnauthorized: true },
+      agentListenerRequest,
+    );
+    servers.push(agentServer);
+    agentServer.on('upgrade', onUpgrade('agent'));
+    agentServer.on('tlsClientError', (error: Error & { code?: string }, socket) =>
+      log.info({ err: error.message, code: error.code, remote: socket.remoteAddress }, 'agent TLS handshake refused'),
+    );
+    const agentAddress = await listen(agentServer, agentHost, agentPort, '--agent-listen');
+    const agentUrl = `wss://${formatHost(agentAddress.address, agentAddress.port)}${AGENT_PATH}`;
+
+    const api = createApiHandler({
+      store,
+      log,
+      now,
+      audit,
+      tls,
+      agentCertValidityMs: options.agentCertValidityMs,
+      agentUrl: (req) =>
+        options.agentUrl ??
+        `wss://${requestHost(req, formatHost(agentAddress.address, agentAddress.port).replace(/:\d+$/, ''))}:${agentAddress.port}${AGENT_PATH}`,
+    });
+    const consoleServer = insecure ? createServer(api) : createHttpsServer(tls.consoleContext(), api);
+    servers.push(consoleServer);
+    consoleServer.on('upgrade', onUpgrade('console'));
+    const address = await listen(consoleServer, host, port, '--listen');
+    const url = formatHttpUrl(address.address, address.port, !insecure);
+    if (insecure) {
+      log.warn(
+        { url, flag: '--dev-insecure-http' },
+        'DEVELOPMENT MODE: the console listener serves plain HTTP on loopback; never use this on a shared machine',
+      );
+    }
+
+    const applyTls = () => {
+      if (!insecure && !tls.ownConsoleCertificate)
+        (consoleServer as HttpsServer).setSecureContext(tls.consoleContext());
+      agentServer.setSecureContext(tls.agentContext());
+    };
+    const refreshTls = () =>
+      void tls.refresh().then(
+        (changed) => {
+          if (!changed) return;
+          applyTls();
+          log.info({ roots: tls.trustedRoots().map((root) => root.pin) }, 'TLS certificates reloaded');
+        },
+        (error: unknown) => log.error({ err: String(error) }, 'cannot reload the CA; keeping the current certificates'),
+      );
+    const changes = new ExternalChangeWatch(store, log, EXTERNAL_CHANGE_POLL_MS);
+    changes.onChange(() => relay.recheckAccess());
+    changes.onChange(refreshTls);
+    const serverCertCheck = setInterval(refreshTls, SERVER_CERT_CHECK_MS);
+    serverCertCheck.unref();
+    log.info(
+      {
+        url,
+        agentUrl,
+        port: address.port,
+        agentPort: agentAddress.port,
+        dataDir: options.dataDir,
+        caPin: tls.ca.caPin(),
+      },
+      'listening',
+    );
 
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> => {
       closing ??= (async () => {
+        changes.close();
+        clearInterval(serverCertCheck);
         relay.close();
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(() => {
-            for (const ws of wss.clients) ws.terminate();
-            server.closeAllConnections();
-          }, SHUTDOWN_GRACE_MS);
-          server.close(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-          server.closeIdleConnections();
-        });
+        await Promise.all(servers.map((server) => closeServer(server, wss)));
         wss.close();
         audit.close();
         if (ownsStore) store.close();
@@ -155,14 +270,26 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       })();
       return closing;
     };
-    return { url, port: address.port, store, close };
+    return { url, port: address.port, agentUrl, agentPort: agentAddress.port, store, tls, close };
   } catch (error) {
+    for (const server of servers) server.close();
     if (ownsStore) store.close();
     throw error;
   }
 }
 
-function requireDataDir(dataDir: string | undefined): string {
-  if (!dataDir) throw new Error('createBroker needs either dataDir or store');
-  return dataDir;
+/** Stops listening; links get SHUTDOWN_GRACE_MS to finish their closing handshake, then are cut. */
+function closeServer(server: Server, wss: WebSocketServer): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (!server.listening) return resolve();
+    const timer = setTimeout(() => {
+      for (const ws of wss.clients) ws.terminate();
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }

@@ -37,7 +37,7 @@ describe('isLoopbackHost', () => {
 
 describe('formatHttpUrl', () => {
   it('brackets IPv6 hosts', () => {
-    expect(formatHttpUrl('::1', 1)).toBe('http://[::1]:1');
-    expect(formatHttpUrl('127.0.0.1', 7420)).toBe('http://127.0.0.1:7420');
+    expect(formatHttpUrl('::1', 1, true)).toBe('https://[::1]:1');
+    expect(formatHttpUrl('127.0.0.1', 7420, false)).toBe('http://127.0.0.1:7420');
   });
 });

@@ -1,10 +1,11 @@
 import { ConsoleLink, LinkClosedError, type ConsoleLinkOptions } from '../../common/client';
 import { describeCloseCode, isFatalCloseCode } from '../../common/protocol';
+import { requestJson, type JsonRequestFailure } from '../../node-common/trust/httpsJson';
 import type { ConnectionSettings } from './connection';
 import { TOKEN_HINT } from './connection';
 import { CliError, ExitCode } from './exitCodes';
 import { parseMachines, type MachineInfo } from './machines';
-import { createNodeSocketFactory } from './nodeSocketFactory';
+import { createNodeSocketFactory, TLS_HANDSHAKE_CLOSE_CODE } from './nodeSocketFactory';
 import { CLI_SOFTWARE } from './version';
 
 /** What the commands need from the broker: its machine list and console links. */
@@ -29,7 +30,7 @@ export function createBrokerClient(settings: ConnectionSettings, options: Broker
     listMachines: () => listMachines(settings, options.requestTimeoutMs ?? 15_000),
     connect: () =>
       new ConsoleLink({
-        socketFactory: createNodeSocketFactory({ url: settings.wsUrl, token: settings.token }),
+        socketFactory: createNodeSocketFactory({ url: settings.wsUrl, token: settings.token, ca: settings.ca }),
         software: CLI_SOFTWARE,
         ...options.link,
       }),
@@ -37,30 +38,35 @@ export function createBrokerClient(settings: ConnectionSettings, options: Broker
 }
 
 async function listMachines(settings: ConnectionSettings, timeoutMs: number) {
-  const url = `${settings.httpBase}/api/v1/machines`;
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      headers: { Authorization: `Bearer ${settings.token}`, Accept: 'application/json' },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (error) {
-    throw new CliError(ExitCode.UNREACHABLE, `cannot reach the broker at ${settings.httpBase}: ${fetchFailure(error)}`);
-  }
-  const text = await response.text().catch(() => '');
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new CliError(
-      ExitCode.REMOTE_FAILURE,
-      `the broker at ${settings.httpBase} answered HTTP ${response.status} with something that is not JSON; does --broker point at a Fleetterm broker?`,
-    );
-  }
-  if (!response.ok) throw httpFailure(response.status, body);
-  const parsed = parseMachines(body);
+  const answer = await requestJson(`${settings.httpBase}/api/v1/machines`, {
+    headers: { Authorization: `Bearer ${settings.token}` },
+    ca: settings.ca,
+    timeoutMs,
+  });
+  if (!answer.ok) throw requestFailure(answer, settings);
+  if (answer.status < 200 || answer.status > 299) throw httpFailure(answer.status, answer.body);
+  const parsed = parseMachines(answer.body);
   if (!parsed.ok) throw new CliError(ExitCode.REMOTE_FAILURE, parsed.error);
-  return { machines: parsed.value, document: body };
+  return { machines: parsed.value, document: answer.body };
+}
+
+/** No usable answer: the broker is unreachable, not trusted, or not a broker. */
+function requestFailure(failure: JsonRequestFailure, settings: ConnectionSettings): CliError {
+  switch (failure.code) {
+    case 'UNREACHABLE':
+    case 'TIMEOUT':
+      return new CliError(ExitCode.UNREACHABLE, failure.message);
+    case 'TLS_UNTRUSTED':
+    case 'TLS_NAME_MISMATCH':
+      return new CliError(ExitCode.TRUST_REFUSED, `${failure.message}. ${trustHint(settings)}`);
+    case 'BAD_ANSWER':
+      return new CliError(ExitCode.REMOTE_FAILURE, `${failure.message} (check --broker)`);
+  }
+}
+
+/** Where to look when a pinned broker's certificate stops verifying. */
+function trustHint(settings: ConnectionSettings): string {
+  return `\`fleetterm trust --broker ${settings.httpBase}\` checks the broker's CA against the pinned one`;
 }
 
 function httpFailure(status: number, body: unknown): CliError {
@@ -75,13 +81,6 @@ function httpFailure(status: number, body: unknown): CliError {
   return new CliError(ExitCode.REMOTE_FAILURE, `${code}: ${message}`);
 }
 
-function fetchFailure(error: unknown): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time';
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code === 'ECONNREFUSED') return 'connection refused (is the broker running?)';
-  return cause?.message ?? (error instanceof Error ? error.message : String(error));
-}
-
 /** Turns a link that could not connect (or closed for good) into the right exit code and advice. */
 export function linkFailure(error: unknown, settings: ConnectionSettings): CliError {
   if (error instanceof CliError) return error;
@@ -90,6 +89,9 @@ export function linkFailure(error: unknown, settings: ConnectionSettings): CliEr
   }
   if (error.authFailed) {
     return new CliError(ExitCode.REMOTE_FAILURE, `the broker refused the API token (${error.reason}). ${TOKEN_HINT}`);
+  }
+  if (error.closeCode === TLS_HANDSHAKE_CLOSE_CODE) {
+    return new CliError(ExitCode.TRUST_REFUSED, `${error.reason}. ${trustHint(settings)}`);
   }
   if (isFatalCloseCode(error.closeCode)) {
     return new CliError(

@@ -5,6 +5,7 @@ import {
   type BrokerEndpoints,
 } from '../../common/brokerUrl';
 import { err, ok, type Result } from '../../common/result';
+import { isSpkiPin } from '../../node-common/pki/pem';
 
 export { DEFAULT_BROKER_URL, isLoopbackHost };
 
@@ -14,6 +15,19 @@ export const TOKEN_HINT =
 /** Where the broker is and how we prove who we are. */
 export interface ConnectionSettings extends BrokerEndpoints {
   token: string;
+  /**
+   * For https:// brokers, the PEM CA certificates their TLS chain must lead
+   * to (the pinned roots, see trustCommand.ts); set once trust is settled.
+   */
+  ca?: string[];
+}
+
+/** How the user vouches for an https:// broker's CA besides known_brokers.json. */
+export interface TrustFlags {
+  /** A PEM bundle an admin handed out (the broker's root.crt). */
+  caFile?: string;
+  /** The root's SPKI pin, `sha256/…`, as `fleetterm-broker ca show` prints it. */
+  caPin?: string;
 }
 
 /** The console endpoint of a broker URL (see common/brokerUrl.ts). */
@@ -52,4 +66,25 @@ export function resolveConnection(
   const token = checkToken(flags.token ?? env.FLEETTERM_TOKEN);
   if (!token.ok) return token;
   return ok({ ...broker.value, token: token.value });
+}
+
+/** --ca-file and --ca-pin (flags win over FLEETTERM_CA_FILE and FLEETTERM_CA_PIN); at most one of them. */
+export function resolveTrustFlags(
+  flags: TrustFlags,
+  env: Record<string, string | undefined>,
+): Result<TrustFlags, string> {
+  const fromFlags = flags.caFile !== undefined || flags.caPin !== undefined;
+  const caFile = fromFlags ? flags.caFile : env.FLEETTERM_CA_FILE || undefined;
+  const caPin = (fromFlags ? flags.caPin : env.FLEETTERM_CA_PIN || undefined)?.trim();
+  if (caFile !== undefined && caPin !== undefined) {
+    return err("give the broker's CA one way: --ca-file FILE or --ca-pin PIN, not both");
+  }
+  if (caPin !== undefined && !isSpkiPin(caPin)) {
+    return err(
+      `"${caPin}" is not a CA pin: it looks like sha256/ followed by 44 base64 characters, as ` +
+        '`fleetterm-broker ca show` prints it',
+    );
+  }
+  if (caFile !== undefined && caFile.trim() === '') return err('--ca-file needs a file name');
+  return ok({ caFile, caPin });
 }

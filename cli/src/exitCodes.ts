@@ -7,6 +7,13 @@ export const ExitCode = {
   USAGE: 2,
   /** The broker could not be reached. */
   UNREACHABLE: 3,
+  /**
+   * The broker's TLS certificate is not trusted: an unknown broker not
+   * confirmed (or no terminal to ask), a changed CA, a CA file or pin that
+   * does not match, or a damaged known_brokers.json. Distinct from 1 so that
+   * scripts never retry a refusal that only a person can resolve.
+   */
+  TRUST_REFUSED: 4,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

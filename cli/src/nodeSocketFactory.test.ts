@@ -3,7 +3,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { AUTH_FAILED_CLOSE_CODE } from '../../common/client';
-import { NodeWebSocket } from './nodeSocketFactory';
+import { createTestCa, startBrokerStandIn } from '../../node-common/trust/testing/brokerStandIn';
+import { NodeWebSocket, TLS_HANDSHAKE_CLOSE_CODE } from './nodeSocketFactory';
 
 /** An HTTP server whose upgrades the test decides: accept as WebSocket, or answer with a status. */
 async function upgradeServer(decide: (request: IncomingMessage) => { status: number; body: string } | 'accept') {
@@ -101,5 +102,31 @@ describe('Node WebSocket factory', () => {
     const event = await closed(new NodeWebSocket({ url: server.url, token: 'ftk_x' }));
     expect(event.code).toBe(1006);
     expect(event.reason).toMatch(/connection refused/);
+  });
+
+  it('over wss:// trusts the pinned CA and reports any other as a TLS failure (close code 1015)', async () => {
+    const [ca, other] = await Promise.all([createTestCa(), createTestCa()]);
+    const broker = await startBrokerStandIn(ca.server, [ca.rootPem]);
+    const wss = new WebSocketServer({ noServer: true });
+    broker.server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) =>
+      wss.handleUpgrade(request, socket, head, (ws) => ws.send('{"type":"hello"}')),
+    );
+    cleanups.push(async () => {
+      for (const client of wss.clients) client.terminate();
+      await broker.close();
+      ca.dispose();
+      other.dispose();
+    });
+    const url = `${broker.url.replace('https', 'wss')}/ws/console`;
+
+    const trusted = new NodeWebSocket({ url, token: 'ftk_x', ca: [ca.rootPem] });
+    const message = await new Promise<unknown>((resolve) => (trusted.onmessage = (event) => resolve(event.data)));
+    expect(message).toBe('{"type":"hello"}');
+    trusted.close(1000, 'done');
+    await closed(trusted);
+
+    const untrusted = await closed(new NodeWebSocket({ url, token: 'ftk_x', ca: [other.rootPem] }));
+    expect(untrusted.code).toBe(TLS_HANDSHAKE_CLOSE_CODE);
+    expect(untrusted.reason).toMatch(/does not verify against its pinned CA \(UNABLE_TO_GET_ISSUER_CERT_LOCALLY: /);
   });
 });

@@ -12,7 +12,20 @@ export interface NodeSocketOptions {
   silenceTimeoutMs?: number;
   /** Give up on a TCP/TLS/HTTP handshake after this long (default 10 s). */
   handshakeTimeoutMs?: number;
+  /** For wss://, the PEM CA certificates the broker's chain must lead to (its pinned roots) instead of the system's. */
+  ca?: string[];
 }
+
+/**
+ * The close code a TLS handshake failure gets (RFC 6455 reserves 1015 for
+ * it; the browser's socket reports it the same way), so callers can tell a
+ * broker we do not trust from one we cannot reach.
+ */
+export const TLS_HANDSHAKE_CLOSE_CODE = 1015;
+
+/** OpenSSL's verification failures and the hostname check: the broker is not who the pinned CA says. */
+const TLS_TRUST_ERROR =
+  /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_.*|CERT_.*|INVALID_CA|ERR_TLS_CERT_ALTNAME_INVALID)$/;
 
 /** The broker's 401 body is tiny JSON; more than this is not worth reading. */
 const MAX_ERROR_BODY_CHARS = 4096;
@@ -50,6 +63,7 @@ export class NodeWebSocket implements WebSocketLike {
       headers: { Authorization: `Bearer ${options.token}` },
       handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
       maxPayload: MAX_FRAME_BYTES,
+      ...(options.ca ? { ca: options.ca } : {}),
     });
     this.ws.binaryType = 'arraybuffer';
     this.ws.on('open', () => {
@@ -64,8 +78,11 @@ export class NodeWebSocket implements WebSocketLike {
     this.ws.on('ping', () => this.heard());
     this.ws.on('pong', () => this.heard());
     this.ws.on('unexpected-response', (request, response) => this.refused(request, response));
-    this.ws.on('error', (error: Error) => {
+    this.ws.on('error', (error: Error & { code?: string }) => {
       this.lastError = describeSocketError(error);
+      if (TLS_TRUST_ERROR.test(error.code ?? '')) {
+        this.outcome ??= { code: TLS_HANDSHAKE_CLOSE_CODE, reason: this.lastError };
+      }
       this.onerror?.({ message: this.lastError });
     });
     this.ws.on('close', (code: number, reason: Buffer) => {
@@ -157,5 +174,11 @@ function errorMessageFrom(body: string): string | undefined {
 function describeSocketError(error: Error & { code?: string }): string {
   if (error.code === 'ECONNREFUSED') return 'connection refused (is the broker running?)';
   if (error.code === 'ENOTFOUND') return 'host not found';
+  if (error.code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return `the broker's certificate does not name this host (${error.message}); connect with a name it lists`;
+  }
+  if (TLS_TRUST_ERROR.test(error.code ?? '')) {
+    return `the broker's certificate does not verify against its pinned CA (${error.code}: ${error.message})`;
+  }
   return error.message;
 }

@@ -2,11 +2,12 @@ import { Command, CommanderError, Option } from 'commander';
 import { parseDuration } from '../../common/duration';
 import { parseLabels } from '../../common/labels';
 import { ConsoleOpen } from '../../common/protocol';
-import { DEFAULT_BROKER_URL, resolveConnection, type ConnectionSettings } from './connection';
+import { DEFAULT_BROKER_URL, resolveConnection, resolveTrustFlags, type ConnectionSettings } from './connection';
 import type { ExecOptions } from './execCommand';
 import { CliError, ExitCode, usageError } from './exitCodes';
 import type { CliIo } from './io';
 import type { ShellOptions } from './shellCommand';
+import { createTrustRunner, type TrustRunner } from './trustCommand';
 import { CLI_VERSION } from './version';
 
 /** What each command does once its arguments are parsed and checked. */
@@ -21,6 +22,10 @@ Environment:
   FLEETTERM_BROKER  broker URL when --broker is not given (default ${DEFAULT_BROKER_URL})
   FLEETTERM_TOKEN   API token when --token is not given; an admin creates one
                     with \`fleetterm-broker token create --role operator\`
+  FLEETTERM_CA_FILE, FLEETTERM_CA_PIN
+                    the broker's CA when --ca-file / --ca-pin are not given
+  FLEETTERM_CONFIG_DIR
+                    where known_brokers.json lives (default ~/.config/fleetterm)
   NO_COLOR          any value turns off the coloured machine names of exec
 
 Exit codes:
@@ -28,10 +33,15 @@ Exit codes:
   1    remote failure: a command failed, a machine or the broker refused, the token was refused
   2    usage error: bad flags or arguments, no token
   3    cannot reach the broker
+  4    the broker's certificate is not trusted: its CA is unknown and was not
+       confirmed, it changed, or it does not match --ca-file / --ca-pin
   shell returns the remote shell's exit status (128+n when signal n ended it);
   a local SIGINT/SIGTERM/SIGHUP closes the session(s) and exits 128+n.
 
 Plain http:// and ws:// are allowed only to loopback (127.0.0.0/8, ::1, localhost).
+The CA of an https:// broker is pinned on first contact, after you compare its
+fingerprint (or from --ca-file / --ca-pin), like SSH's known_hosts; a changed CA
+is refused. See \`fleetterm trust --help\`.
 
 Examples:
   $ export FLEETTERM_TOKEN=ftk_...
@@ -77,6 +87,22 @@ Examples:
   $ fleetterm exec --label env=test --json -- hostname | jq '.results[].output'
 `;
 
+const TRUST_HELP = `
+Pins the CA of an https:// broker in known_brokers.json (in FLEETTERM_CONFIG_DIR,
+default \${XDG_CONFIG_HOME:-~/.config}/fleetterm). Without --ca-file or --ca-pin it
+shows the CA's fingerprint and asks; compare it with \`fleetterm-broker ca show\`
+on the broker host. For a pinned broker it checks the CA now and adds roots the
+broker announces during a CA rotation. A changed CA is never replaced: --forget
+the entry, then pin again.
+
+Examples:
+  $ fleetterm trust --broker https://broker.example.org:7420
+  $ fleetterm trust --broker https://broker.example.org:7420 --ca-file root.crt
+  $ fleetterm trust --broker https://broker.example.org:7420 --ca-pin sha256/8FHI...=
+  $ fleetterm trust --list
+  $ fleetterm trust --forget broker.example.org:7420
+`;
+
 const MACHINE_NAME = ConsoleOpen.shape.machine;
 const LOGIN_USER = ConsoleOpen.shape.loginUser;
 
@@ -84,7 +110,12 @@ const LOGIN_USER = ConsoleOpen.shape.loginUser;
  * Parses `argv` (without node and the script), runs the command and returns
  * the process exit code. Never calls process.exit: tests run it in-process.
  */
-export async function runCli(argv: readonly string[], runners: CommandRunners, io: CliIo): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  runners: CommandRunners,
+  io: CliIo,
+  trust: TrustRunner = createTrustRunner(io),
+): Promise<number> {
   let code: number = ExitCode.OK;
   const program = new Command('fleetterm')
     .description('Fleetterm headless client: list machines, open shells, run commands across the fleet.')
@@ -101,15 +132,23 @@ export async function runCli(argv: readonly string[], runners: CommandRunners, i
     .addHelpText('after', ROOT_HELP);
   addConnectionOptions(program);
 
-  const settingsFor = (command: Command): ConnectionSettings => {
-    const global = program.opts<{ broker?: string; token?: string }>();
-    const local = command.opts<{ broker?: string; token?: string }>();
+  /** Flags of the command win over those before it, which win over the environment. */
+  const optionFor = (command: Command, name: keyof ConnectionFlags): string | undefined =>
+    command.opts<ConnectionFlags>()[name] ?? program.opts<ConnectionFlags>()[name];
+
+  /** Where the broker is, the token, and (for https://) the CA to trust, asking the user if need be. */
+  const settingsFor = async (command: Command): Promise<ConnectionSettings> => {
     const resolved = resolveConnection(
-      { broker: local.broker ?? global.broker, token: local.token ?? global.token },
+      { broker: optionFor(command, 'broker'), token: optionFor(command, 'token') },
       io.env,
     );
     if (!resolved.ok) throw usageError(resolved.error);
-    return resolved.value;
+    const flags = resolveTrustFlags(
+      { caFile: optionFor(command, 'caFile'), caPin: optionFor(command, 'caPin') },
+      io.env,
+    );
+    if (!flags.ok) throw usageError(flags.error);
+    return trust.establish(resolved.value, flags.value);
   };
 
   addConnectionOptions(
@@ -119,7 +158,7 @@ export async function runCli(argv: readonly string[], runners: CommandRunners, i
       .option('--json', 'print {"machines":[...]} as the broker sends it, and nothing else')
       .addHelpText('after', LS_HELP),
   ).action(async (opts: { json?: boolean }, command: Command) => {
-    code = await runners.ls(settingsFor(command), { json: Boolean(opts.json) });
+    code = await runners.ls(await settingsFor(command), { json: Boolean(opts.json) });
   });
 
   addConnectionOptions(
@@ -132,8 +171,7 @@ export async function runCli(argv: readonly string[], runners: CommandRunners, i
   ).action(async (machine: string, opts: { user?: string }, command: Command) => {
     checkMachineName(machine);
     if (opts.user !== undefined) checkLoginUser(opts.user);
-    const settings = settingsFor(command);
-    code = await runners.shell(settings, { machine, loginUser: opts.user });
+    code = await runners.shell(await settingsFor(command), { machine, loginUser: opts.user });
   });
 
   addConnectionOptions(
@@ -152,8 +190,33 @@ export async function runCli(argv: readonly string[], runners: CommandRunners, i
       .addHelpText('after', EXEC_HELP),
   ).action(async (words: string[], opts: RawExecOptions, command: Command) => {
     const options = toExecOptions(words, opts);
-    code = await runners.exec(settingsFor(command), options);
+    code = await runners.exec(await settingsFor(command), options);
   });
+
+  program
+    .command('trust')
+    .description("pin an https:// broker's CA (like SSH's known_hosts), list the pinned brokers, or forget one")
+    .option('--broker <url>', `broker URL (env FLEETTERM_BROKER, default ${DEFAULT_BROKER_URL})`)
+    .option('--ca-file <file>', "the broker's CA as a PEM file an admin handed out (env FLEETTERM_CA_FILE)")
+    .option('--ca-pin <pin>', "the broker's CA pin, sha256/… (env FLEETTERM_CA_PIN)")
+    .option('-y, --yes', 'pin the CA without asking (compare the printed fingerprint yourself)')
+    .addOption(new Option('--list', 'list the pinned brokers').conflicts(['forget', 'caFile', 'caPin', 'yes']))
+    .addOption(new Option('--forget <host:port>', "remove a broker's pinned CA").conflicts(['caFile', 'caPin', 'yes']))
+    .addHelpText('after', TRUST_HELP)
+    .action(async (opts: { yes?: boolean; list?: boolean; forget?: string }, command: Command) => {
+      const flags = resolveTrustFlags(
+        { caFile: optionFor(command, 'caFile'), caPin: optionFor(command, 'caPin') },
+        io.env,
+      );
+      if (!flags.ok) throw usageError(flags.error);
+      code = await trust.run({
+        ...flags.value,
+        broker: optionFor(command, 'broker') ?? (io.env.FLEETTERM_BROKER || DEFAULT_BROKER_URL),
+        yes: Boolean(opts.yes),
+        list: Boolean(opts.list),
+        forget: opts.forget,
+      });
+    });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -167,6 +230,13 @@ export async function runCli(argv: readonly string[], runners: CommandRunners, i
     io.stderr.write(`fleetterm: ${error instanceof Error ? error.message : String(error)}\n`);
     return ExitCode.REMOTE_FAILURE;
   }
+}
+
+interface ConnectionFlags {
+  broker?: string;
+  token?: string;
+  caFile?: string;
+  caPin?: string;
 }
 
 interface RawExecOptions {
@@ -211,7 +281,9 @@ export function toExecOptions(words: readonly string[], opts: RawExecOptions): E
 function addConnectionOptions(command: Command): Command {
   return command
     .option('--broker <url>', `broker URL (env FLEETTERM_BROKER, default ${DEFAULT_BROKER_URL})`)
-    .option('--token <token>', 'API token (env FLEETTERM_TOKEN)');
+    .option('--token <token>', 'API token (env FLEETTERM_TOKEN)')
+    .option('--ca-file <file>', "trust the broker's CA from this PEM file (env FLEETTERM_CA_FILE)")
+    .option('--ca-pin <pin>', "trust the broker's CA with this pin, sha256/… (env FLEETTERM_CA_PIN)");
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {

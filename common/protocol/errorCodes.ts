@@ -37,12 +37,19 @@ export const ERROR_CODES = {
   MAX_LIFETIME: 'The session reached its maximum lifetime (max_session_lifetime).',
   RESUME_EXPIRED: 'Nobody re-attached to the session within the resume grace period.',
   AGENT_SHUTDOWN: 'The agent is shutting down.',
+  MACHINE_REVOKED:
+    'The machine was revoked by an admin; its sessions ended and its agent may not connect again. Enrol it anew to bring it back.',
   // Enrolment (HTTP).
   ENROLL_TOKEN_UNKNOWN:
     'The enrolment token is not known to this broker; create one with `fleetterm-broker enroll-token create`.',
   ENROLL_TOKEN_USED: 'The enrolment token was already used; each token enrols one machine. Create a new one.',
   ENROLL_TOKEN_EXPIRED: 'The enrolment token has expired; create a new one (see --ttl).',
   MACHINE_NAME_TAKEN: 'Another machine already has this name; revoke it or choose another name.',
+  ENROLL_NAME_MISMATCH:
+    'The enrolment token was created for another machine name; use the token made for this name, or drop --name.',
+  // Certificates (enrolment and renewal).
+  BAD_CSR: 'The certificate signing request is not valid; send the one fleetterm-agent generated, unchanged.',
+  RENEWAL_REFUSED: 'The broker would not renew this certificate (the machine was revoked, or its CA retired).',
   // Access.
   UNAUTHORIZED: 'The token is missing, unknown, expired or revoked.',
   FORBIDDEN: 'Your role does not allow this.',

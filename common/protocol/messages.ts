@@ -211,6 +211,20 @@ export const Ended = z.object({
 });
 export type Ended = z.infer<typeof Ended>;
 
+/** PEM text: a CSR, a certificate or a chain; bounded so a frame stays small. */
+const pem = z
+  .string()
+  .min(1)
+  .max(16 * 1024);
+
+/** The agent asks for a new certificate for a new key (at 2/3 of its certificate's lifetime). */
+export const Renew = z.object({ type: z.literal('renew'), csr: pem });
+export type Renew = z.infer<typeof Renew>;
+
+/** The new certificate (leaf and issuing CA) and the CA roots the agent should trust from now on. */
+export const Renewed = z.object({ type: z.literal('renewed'), certificate: pem, caRoots: z.array(pem).min(1).max(4) });
+export type Renewed = z.infer<typeof Renewed>;
+
 export const BrokerToAgent = z.discriminatedUnion('type', [
   Welcome,
   AgentOpen,
@@ -220,8 +234,17 @@ export const BrokerToAgent = z.discriminatedUnion('type', [
   Close,
   Detach,
   ErrorMessage,
+  Renewed,
 ]);
 export type BrokerToAgent = z.infer<typeof BrokerToAgent>;
 
-export const AgentToBroker = z.discriminatedUnion('type', [Hello, AgentOpened, Exit, Ended, Closed, ErrorMessage]);
+export const AgentToBroker = z.discriminatedUnion('type', [
+  Hello,
+  AgentOpened,
+  Exit,
+  Ended,
+  Closed,
+  ErrorMessage,
+  Renew,
+]);
 export type AgentToBroker = z.infer<typeof AgentToBroker>;

@@ -1,20 +1,14 @@
 import { X509Certificate as NodeX509Certificate } from 'node:crypto';
+import { splitPemChain } from './pem';
 import { x509 } from './x509';
 
 export type Certificate = x509.X509Certificate;
-
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /** One certificate from PEM text (the first when the text holds a chain). */
 export function parseCertificatePem(pem: string): Certificate {
   const [first] = splitPemChain(pem);
   if (first === undefined) throw new Error('no PEM certificate (-----BEGIN CERTIFICATE-----) found');
   return new x509.X509Certificate(first);
-}
-
-/** The PEM blocks of a chain or bundle, in order, each ending with a newline. */
-export function splitPemChain(pem: string): string[] {
-  return (pem.match(PEM_CERTIFICATE) ?? []).map((block) => `${block}\n`);
 }
 
 export function certificateToPem(cert: Certificate): string {

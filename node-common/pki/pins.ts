@@ -31,11 +31,6 @@ export function certificateFingerprint(cert: x509.X509Certificate | NodeX509Cert
   return colonHex(createHash('sha256').update(der).digest());
 }
 
-/** Whether a string looks like a pin this module makes (for validating flags and config). */
-export function isSpkiPin(text: string): boolean {
-  return /^sha256\/[A-Za-z0-9+/]{43}=$/.test(text);
-}
-
 function spkiDer(source: PinSource): Buffer {
   if (source instanceof x509.X509Certificate) return Buffer.from(source.publicKey.rawData);
   if (source instanceof x509.PublicKey) return Buffer.from(source.rawData);

@@ -30,7 +30,7 @@ export interface AgentHandle {
   name: string;
   stateDir: string;
   process: ManagedProcess;
-  /** Starts the agent again with the same state (it reuses its credential). */
+  /** Starts the agent again with the same state (it reuses its key and certificate). */
   restart(): Promise<void>;
 }
 
@@ -42,9 +42,15 @@ export interface AgentHandle {
 export class Fleet {
   readonly agents = new Map<string, AgentHandle>();
   broker!: ManagedProcess;
+  /** The console listener (plain HTTP on loopback under the development flag). */
   url = '';
+  /** The agent listener (mutual TLS). */
+  agentUrl = '';
+  /** The broker CA's pin, which agents check at enrolment. */
+  caPin = '';
   operatorToken = '';
   private port = 0;
+  private agentPort = 0;
 
   private constructor(readonly dir: string) {}
 
@@ -78,11 +84,35 @@ export class Fleet {
       this.dataDir,
       '--listen',
       `127.0.0.1:${this.port}`,
+      '--agent-listen',
+      `127.0.0.1:${this.agentPort}`,
+      // Consoles in these tests speak plain HTTP on loopback; agents keep mutual TLS.
+      '--dev-insecure-http',
       ...extraArgs,
     ]);
     const listening = await this.broker.waitForLog('listening');
     this.url = String(listening.url);
+    this.agentUrl = String(listening.agentUrl);
+    this.caPin = String(listening.caPin);
     this.port = Number(new URL(this.url).port);
+    this.agentPort = Number(listening.agentPort);
+  }
+
+  /** `fleetterm-agent run` arguments that enrol with `token` into `stateDir`. */
+  agentArgs(token: string, stateDir: string, extra: string[] = []): string[] {
+    return [
+      BIN.agent,
+      'run',
+      '--broker',
+      this.url,
+      '--enroll-token',
+      token,
+      '--ca-pin',
+      this.caPin,
+      '--state',
+      stateDir,
+      ...extra,
+    ];
   }
 
   /** Stops the broker (SIGTERM) and starts it again on the same port. */
@@ -128,18 +158,7 @@ export class Fleet {
     await writeFile(configPath, JSON.stringify({ reconnect_max_delay: '1s', ...spec.config }));
     const token = await this.createEnrollToken(spec.name, spec.labels);
     const start = () =>
-      ManagedProcess.start(`agent ${spec.name}`, [
-        BIN.agent,
-        'run',
-        '--broker',
-        this.url,
-        '--enroll-token',
-        token,
-        '--state',
-        stateDir,
-        '--config',
-        configPath,
-      ]);
+      ManagedProcess.start(`agent ${spec.name}`, this.agentArgs(token, stateDir, ['--config', configPath]));
     const handle: AgentHandle = {
       name: spec.name,
       stateDir,

@@ -11,7 +11,7 @@ let agent: WsPeer;
 
 beforeEach(async () => {
   t = await TestBroker.start();
-  agent = await t.agent((await t.enroll('web-1')).credential);
+  agent = await t.agent((await t.enroll('web-1')).identity);
 });
 afterEach(() => t.close());
 

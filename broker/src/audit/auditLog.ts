@@ -9,6 +9,11 @@ export { verifyAuditChain, verifyStoredAuditChain, type ChainVerdict } from './v
 export const AUDIT_EVENT_TYPES = [
   'machine.enrolled',
   'machine.enroll_refused',
+  'machine.certificate_renewed',
+  'machine.renewal_refused',
+  'machine.revoked',
+  'ca.rotated',
+  'ca.retired',
   'token.created',
   'token.revoked',
   'link.refused',

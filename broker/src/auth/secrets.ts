@@ -3,7 +3,6 @@ import { createHash, randomBytes } from 'node:crypto';
 /** What a secret is, by its prefix (see the shared token decisions). */
 export const SecretPrefix = {
   ENROLL: 'fte_',
-  MACHINE: 'ftm_',
   API: 'ftk_',
 } as const;
 export type SecretPrefix = (typeof SecretPrefix)[keyof typeof SecretPrefix];

@@ -13,11 +13,12 @@ describe('init', () => {
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const doc = JSON.parse(result.stdout) as { caPin: string; fingerprint: string; rootCert: string };
     const root = readFileSync(join(cli.dataDir, 'pki', 'root.crt'), 'utf8');
-    expect(doc).toEqual({
+    expect(doc).toMatchObject({
       caPin: spkiPin(root),
       fingerprint: new X509Certificate(root).fingerprint256,
       rootCert: join(cli.dataDir, 'pki', 'root.crt'),
       dnsNames: ['broker.example.org', 'localhost'],
+      rotating: false,
     });
     expect(
       new X509Certificate(readFileSync(join(cli.dataDir, 'pki', 'server.crt'))).checkHost('broker.example.org'),
@@ -49,5 +50,47 @@ describe('ca show', () => {
     expect(missing.stderr).toContain('fleetterm-broker init --data');
     const made = JSON.parse((await cli.run('init', '--data', cli.dataDir, '--json')).stdout);
     expect(JSON.parse((await cli.run('ca', 'show', '--data', cli.dataDir, '--json')).stdout)).toEqual(made);
+  });
+});
+
+describe('ca rotate and retire', () => {
+  const show = async () =>
+    JSON.parse((await cli.run('ca', 'show', '--data', cli.dataDir, '--json')).stdout) as {
+      caPin: string;
+      rotating: boolean;
+      roots: Array<{ pin: string; role: string; machines: number }>;
+    };
+
+  it('rotate trusts both CAs and signs with the new one; retire drops the old one and reissues the server certificate', async () => {
+    await cli.run('init', '--data', cli.dataDir, '--ip-address', '192.0.2.7');
+    const before = await show();
+    const serverBefore = readFileSync(join(cli.dataDir, 'pki', 'server.crt'), 'utf8');
+
+    const rotated = await cli.run('ca', 'rotate', '--data', cli.dataDir);
+    expect(rotated).toMatchObject({ code: 0, stderr: '' });
+    expect(rotated.stdout).toContain('Rotation under way');
+    const during = await show();
+    expect(during.rotating).toBe(true);
+    expect(during.caPin).not.toBe(before.caPin);
+    expect(during.roots.map((root) => [root.pin, root.role])).toEqual([
+      [during.caPin, 'current'],
+      [before.caPin, 'previous'],
+    ]);
+    // The server certificate still chains to the previous root, which agents that have not renewed trust.
+    expect(readFileSync(join(cli.dataDir, 'pki', 'server.crt'), 'utf8')).toBe(serverBefore);
+    expect((await cli.run('ca', 'rotate', '--data', cli.dataDir)).stderr).toContain('already under way');
+
+    const retired = await cli.run('ca', 'retire', '--data', cli.dataDir);
+    expect(retired).toMatchObject({ code: 0, stderr: '' });
+    const after = await show();
+    expect(after).toMatchObject({ rotating: false, caPin: during.caPin });
+    const server = new X509Certificate(readFileSync(join(cli.dataDir, 'pki', 'server.crt')));
+    expect(server.checkIssued(new X509Certificate(readFileSync(join(cli.dataDir, 'pki', 'issuing.crt'))))).toBe(true);
+    expect(server.checkIP('192.0.2.7')).toBe('192.0.2.7');
+    expect((await cli.run('ca', 'retire', '--data', cli.dataDir)).stderr).toContain('no previous CA to retire');
+
+    const events = (await cli.run('audit', 'export', '--data', cli.dataDir, '--format', 'jsonl')).stdout;
+    expect(events).toContain('"type":"ca.rotated"');
+    expect(events).toContain('"type":"ca.retired"');
   });
 });

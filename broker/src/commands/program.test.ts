@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spkiPin } from '../../../node-common/pki';
 import { describe, expect, it } from 'vitest';
 import { useCliHarness } from '../testing/cliHarness';
 
@@ -76,14 +78,19 @@ describe('enroll-token create', () => {
       '--ttl', '10m', '--broker-url', 'http://127.0.0.1:9999', '--json',
     ); // prettier-ignore
     expect(result.code).toBe(0);
-    const doc = JSON.parse(result.stdout) as { token: string; agentCommand: string; expiresAt: string };
+    const doc = JSON.parse(result.stdout) as { token: string; agentCommand: string; expiresAt: string; caPin: string };
     expect(doc).toMatchObject({ name: 'web-1', labels: { env: 'prod', role: 'db' } });
+    expect(doc.caPin).toBe(spkiPin(readFileSync(join(cli.dataDir, 'pki', 'root.crt'), 'utf8')));
     expect(Date.parse(doc.expiresAt) - Date.now()).toBeGreaterThan(9 * 60_000);
     expect(doc.agentCommand).toBe(
-      `fleetterm-agent run --broker http://127.0.0.1:9999 --enroll-token ${doc.token} --state ~/.local/share/fleetterm/agent`,
+      `fleetterm-agent run --broker http://127.0.0.1:9999 --enroll-token ${doc.token} --ca-pin ${doc.caPin} ` +
+        '--state ~/.local/share/fleetterm/agent',
     );
     const human = await cli.run('enroll-token', 'create', '--data', cli.dataDir, '--name', 'web-2');
-    expect(human.stdout).toContain('fleetterm-agent run --broker http://127.0.0.1:7420 --enroll-token fte_');
+    expect(human.stdout).toContain('fleetterm-agent run --broker https://127.0.0.1:7420 --enroll-token fte_');
+    expect(human.stdout).toContain(
+      `Broker CA pin (the agent refuses a broker whose CA does not match it):\n  ${doc.caPin}`,
+    );
   });
 
   it('refuses bad names and labels', async () => {
@@ -111,10 +118,17 @@ describe('machines and sessions', () => {
 });
 
 describe('serve', () => {
-  it('refuses a non-loopback address without TLS with exit code 2', async () => {
-    const result = await cli.run('serve', '--data', cli.dataDir, '--listen', '0.0.0.0:7420');
+  it('refuses plain HTTP on a non-loopback address with exit code 2', async () => {
+    const result = await cli.run('serve', '--data', cli.dataDir, '--listen', '0.0.0.0:7420', '--dev-insecure-http');
     expect(result).toMatchObject({ code: 2, stdout: '' });
-    expect(result.stderr).toContain('plain http:// and ws:// are allowed only on loopback; use https://');
+    expect(result.stderr).toContain('--dev-insecure-http is for loopback only');
+  });
+
+  it('refuses a malformed --agent-listen and a plain --agent-url', async () => {
+    const listen = await cli.run('serve', '--data', cli.dataDir, '--agent-listen', 'nope');
+    expect(listen.stderr).toContain('--agent-listen "nope" must be HOST:PORT');
+    const url = await cli.run('serve', '--data', cli.dataDir, '--agent-url', 'http://127.0.0.1:7421');
+    expect(url.stderr).toContain('must be a wss:// or https:// URL');
   });
 });
 

@@ -1,14 +1,25 @@
 import { Command, Option } from 'commander';
 import { createBroker, InsecureListenError } from '../broker';
-import { DEFAULT_LISTEN, isLoopbackHost, parseListenAddress } from '../listenAddress';
+import { parseBrokerUrl } from '../../../common/brokerUrl';
+import { ok } from '../../../common/result';
+import { DEFAULT_AGENT_PORT, DEFAULT_LISTEN, isLoopbackHost, parseListenAddress } from '../listenAddress';
 import { createLogger, type LogFormat } from '../../../node-common/logger';
 import { CliError, dataOption } from './cliSupport';
 
 interface ServeFlags {
   data: string;
   listen: string;
+  agentListen?: string;
+  dnsName: string[];
+  ipAddress: string[];
+  tlsCert?: string;
+  tlsKey?: string;
+  agentUrl?: string;
+  devInsecureHttp?: boolean;
   logFormat: LogFormat;
 }
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** Resolves with the first SIGINT or SIGTERM; a second one during shutdown exits at once. */
 function untilSignal(): Promise<NodeJS.Signals> {
@@ -28,7 +39,20 @@ function untilSignal(): Promise<NodeJS.Signals> {
 async function serve(flags: ServeFlags): Promise<void> {
   const address = parseListenAddress(flags.listen);
   if (!address.ok) throw new CliError(address.error);
-  if (!isLoopbackHost(address.value.host)) throw new CliError(new InsecureListenError(address.value.host).message, 2);
+  const agentAddress = flags.agentListen
+    ? parseListenAddress(flags.agentListen, '--agent-listen')
+    : ok({ host: address.value.host, port: DEFAULT_AGENT_PORT });
+  if (!agentAddress.ok) throw new CliError(agentAddress.error);
+  if (flags.devInsecureHttp && !isLoopbackHost(address.value.host)) {
+    throw new CliError(new InsecureListenError(address.value.host).message, 2);
+  }
+  if (flags.agentUrl) {
+    const agentUrl = parseBrokerUrl(flags.agentUrl, '/ws/agent');
+    if (!agentUrl.ok || !agentUrl.value.wsUrl.startsWith('wss://')) {
+      throw new CliError(`--agent-url "${flags.agentUrl}" must be a wss:// or https:// URL of the agent listener`);
+    }
+    flags.agentUrl = agentUrl.value.wsUrl;
+  }
   const log = createLogger('fleetterm-broker', flags.logFormat);
   let broker;
   try {
@@ -36,6 +60,14 @@ async function serve(flags: ServeFlags): Promise<void> {
       dataDir: flags.data,
       host: address.value.host,
       port: address.value.port,
+      agentHost: agentAddress.value.host,
+      agentPort: agentAddress.value.port,
+      dnsNames: flags.dnsName,
+      ipAddresses: flags.ipAddress,
+      tlsCertFile: flags.tlsCert,
+      tlsKeyFile: flags.tlsKey,
+      agentUrl: flags.agentUrl,
+      devInsecureHttp: flags.devInsecureHttp,
       logger: log,
     });
   } catch (error) {
@@ -49,15 +81,42 @@ async function serve(flags: ServeFlags): Promise<void> {
 
 export function serveCommand(): Command {
   return new Command('serve')
-    .description('run the broker: the HTTP API and the WebSocket endpoints for agents and consoles')
+    .description(
+      'run the broker: the console listener (HTTPS API, /ws/console) and the agent listener (mutual TLS, /ws/agent)',
+    )
     .addOption(dataOption())
     .addOption(
-      new Option(
-        '--listen <host:port>',
-        'address to listen on; only loopback until TLS arrives (port 0 = any free port)',
-      )
+      new Option('--listen <host:port>', 'the console listener: API and consoles, HTTPS (port 0 = any free port)')
         .env('FLEETTERM_LISTEN')
         .default(DEFAULT_LISTEN),
+    )
+    .addOption(
+      new Option(
+        '--agent-listen <host:port>',
+        `the agent listener: mutual TLS with agent certificates (default: the --listen host, port ${DEFAULT_AGENT_PORT})`,
+      ).env('FLEETTERM_AGENT_LISTEN'),
+    )
+    .option(
+      '--dns-name <name>',
+      'a DNS name for the server certificate (localhost always); repeat for more',
+      collect,
+      [],
+    )
+    .option('--ip-address <address>', 'an IP address for the server certificate; repeat for more', collect, [])
+    .option(
+      '--tls-cert <file>',
+      'your own certificate chain (PEM) for the console listener, instead of the CA-issued one',
+    )
+    .option('--tls-key <file>', 'the private key (PEM) of --tls-cert')
+    .option(
+      '--agent-url <url>',
+      'the agent listener URL handed to enrolling agents (default: the host they enrolled through, agent port)',
+    )
+    .addOption(
+      new Option(
+        '--dev-insecure-http',
+        'DEVELOPMENT ONLY: serve the console listener over plain HTTP (loopback only; agents keep mutual TLS)',
+      ).env('FLEETTERM_DEV_INSECURE_HTTP'),
     )
     .addOption(
       new Option('--log-format <format>', 'json: JSON lines on stdout; pretty: short lines on stderr')

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -31,6 +32,18 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(join(dataDir, '..'), { recursive: true, force: true }));
 
+/** GET over HTTPS trusting only `ca` (fetch cannot take a CA). */
+function getJson(url: string, ca: string, token?: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = httpsGet(url, { ca, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      res.on('end', () => resolve(JSON.parse(text)));
+    });
+    req.on('error', reject);
+  });
+}
+
 function cli(...args: string[]) {
   return spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8' });
 }
@@ -49,24 +62,24 @@ function logRecord(child: ChildProcess, msg: string): Promise<Record<string, unk
 
 describe('fleetterm-broker serve', () => {
   it('logs where it listens, serves while the CLI works on the same database, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [bundle, 'serve', '--data', dataDir, '--listen', '127.0.0.1:0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [bundle, 'serve', '--data', dataDir, '--listen', '127.0.0.1:0', '--agent-listen', '127.0.0.1:0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     onTestFinished(() => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
     const listening = await logRecord(child, 'listening');
-    expect(listening.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const health = await fetch(`${String(listening.url)}/api/v1/health`);
-    expect(await health.json()).toMatchObject({ status: 'ok' });
+    expect(listening.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(listening.agentUrl).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/ws\/agent$/);
+    const ca = readFileSync(join(dataDir, 'pki', 'root.crt'), 'utf8');
+    expect(await getJson(`${String(listening.url)}/api/v1/health`, ca)).toMatchObject({ status: 'ok' });
 
     const created = cli('token', 'create', '--data', dataDir, '--role', 'operator', '--name', 'alice', '--json');
     expect(created.status).toBe(0);
     const { token } = JSON.parse(created.stdout) as { token: string };
-    const machines = await fetch(`${String(listening.url)}/api/v1/machines`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(await machines.json()).toEqual({ machines: [] });
+    expect(await getJson(`${String(listening.url)}/api/v1/machines`, ca, token)).toEqual({ machines: [] });
 
     const stopped = logRecord(child, 'stopped');
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -75,11 +88,26 @@ describe('fleetterm-broker serve', () => {
     expect(await exited).toBe(0);
   });
 
-  it('refuses to listen beyond loopback without TLS: exit code 2, the reason on stderr, nothing on stdout', () => {
-    const result = cli('serve', '--data', dataDir, '--listen', '0.0.0.0:0');
+  it('refuses plain HTTP beyond loopback: exit code 2, the reason on stderr, nothing on stdout', () => {
+    const result = cli('serve', '--data', dataDir, '--listen', '0.0.0.0:0', '--dev-insecure-http');
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('until then run the broker on 127.0.0.1 behind a TLS-terminating proxy');
+    expect(result.stderr).toContain('--dev-insecure-http is for loopback only; drop it to serve HTTPS');
+  });
+
+  it('logs plain HTTP on loopback as development mode, loudly', async () => {
+    const child = spawn(
+      process.execPath,
+      [bundle, 'serve', '--data', dataDir, '--listen', '127.0.0.1:0', '--agent-listen', '127.0.0.1:0'],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FLEETTERM_DEV_INSECURE_HTTP: '1' } },
+    );
+    onTestFinished(() => void child.kill('SIGKILL'));
+    const warning = await logRecord(
+      child,
+      'DEVELOPMENT MODE: the console listener serves plain HTTP on loopback; never use this on a shared machine',
+    );
+    expect(warning).toMatchObject({ level: 40, flag: '--dev-insecure-http' });
+    expect(String(warning.url)).toMatch(/^http:\/\//);
   });
 
   it('prints help for every command', () => {

@@ -3,12 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { formatDuration } from '../../../common/duration';
 import { parseLabels } from '../../../common/labels';
 import { ConsoleOpen } from '../../../common/protocol';
-import { AuditLog, cliActor } from '../audit/auditLog';
-import { CheckpointKey } from '../audit/checkpointKey';
+import { cliActor } from '../audit/auditLog';
 import { isLive } from '../auth/authenticate';
 import { issueApiToken, issueEnrollToken } from '../auth/issueTokens';
-import { createLogger, type Logger } from '../../../node-common/logger';
-import { ROLES, type Role, type Store } from '../store/store';
+import { CertificateAuthority } from '../pki/certificateAuthority';
+import { PkiError } from '../pki/pkiError';
+import { ROLES, type Role } from '../store/store';
+import { auditFromCli } from './cliAudit';
 import {
   CliError,
   dataOption,
@@ -21,7 +22,7 @@ import {
   withStore,
 } from './cliSupport';
 
-const DEFAULT_BROKER_URL = 'http://127.0.0.1:7420';
+const DEFAULT_BROKER_URL = 'https://127.0.0.1:7420';
 const DEFAULT_AGENT_STATE = '~/.local/share/fleetterm/agent';
 /** Operator names end up in shell environments and logs: keep them plain. */
 const OPERATOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
@@ -50,7 +51,7 @@ interface EnrollFlags {
   json?: boolean;
 }
 
-function createEnrollToken(flags: EnrollFlags): void {
+async function createEnrollToken(flags: EnrollFlags): Promise<void> {
   const name = ConsoleOpen.shape.machine.safeParse(flags.name);
   if (!name.success) throw new CliError(`--name "${flags.name}": ${name.error.issues[0]?.message ?? 'invalid'}`);
   const labels = parseLabels(flags.label);
@@ -62,18 +63,27 @@ function createEnrollToken(flags: EnrollFlags): void {
     }
     return issueEnrollToken(store, { name: name.data, labels: labels.value, ttlMs, now: Date.now() });
   });
+  let caPin: string;
+  try {
+    caPin = (await CertificateAuthority.loadOrCreate(flags.data)).caPin();
+  } catch (error) {
+    throw new CliError(error instanceof PkiError ? error.message : String(error));
+  }
   const agentCommand = [
     'fleetterm-agent run',
     `--broker ${shellWord(flags.brokerUrl)}`,
     `--enroll-token ${issued.token}`,
+    `--ca-pin ${caPin}`,
     `--state ${shellWord(flags.agentState)}`,
   ].join(' ');
   if (flags.json) {
-    return printJson({ ...issued, expiresAt: iso(issued.expiresAt), agentCommand });
+    return printJson({ ...issued, expiresAt: iso(issued.expiresAt), caPin, agentCommand });
   }
   process.stdout.write(
     `Enrolment token for machine "${issued.name}" (single use, expires ${shortTime(issued.expiresAt)}, ` +
-      `in ${formatDuration(ttlMs)}):\n  ${issued.token}\n\nRun this on the machine:\n  ${agentCommand}\n`,
+      `in ${formatDuration(ttlMs)}):\n  ${issued.token}\n` +
+      `Broker CA pin (the agent refuses a broker whose CA does not match it):\n  ${caPin}\n\n` +
+      `Run this on the machine:\n  ${agentCommand}\n`,
   );
 }
 
@@ -175,28 +185,8 @@ function revokeApiTokens(idOrName: string, flags: { data: string; json?: boolean
   if (revoked === 0) throw new CliError(`no live API token has the id or name "${idOrName}"; see \`token list\``);
   if (flags.json) return printJson({ revoked });
   process.stdout.write(
-    `Revoked ${revoked} token${revoked === 1 ? '' : 's'}; console links using it are closed within 5 seconds.\n`,
+    `Revoked ${revoked} token${revoked === 1 ? '' : 's'}; a running broker closes the console links using it within a second.\n`,
   );
-}
-
-/**
- * CLI commands write to the same database as `serve`, so they append to the
- * same chain, and sign a checkpoint as they finish.
- */
-function auditFromCli(dataDir: string, store: Store, write: (audit: AuditLog) => void): void {
-  const log = createLogger('fleetterm-broker', 'pretty');
-  const audit = new AuditLog({ store, log, checkpointKey: loadKeyOrWarn(dataDir, log) });
-  write(audit);
-  audit.close();
-}
-
-function loadKeyOrWarn(dataDir: string, log: Logger): CheckpointKey | undefined {
-  try {
-    return CheckpointKey.loadOrCreate(dataDir);
-  } catch (error) {
-    log.warn({ err: error instanceof Error ? error.message : String(error) }, 'audit checkpoint key unavailable');
-    return undefined;
-  }
 }
 
 export function enrollTokenCommand(): Command {

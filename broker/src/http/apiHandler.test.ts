@@ -22,61 +22,19 @@ async function call(path: string, init: RequestInit & { token?: string } = {}) {
   return { status: res.status, body: (await res.json()) as ApiBody };
 }
 
-const enrollBody = (token: string) =>
-  JSON.stringify({
-    token,
-    hostname: 'web-1.example',
-    os: 'linux',
-    arch: 'arm64',
-    agentVersion: 'fleetterm-agent/0.1.0',
-  });
-
 describe('GET /api/v1/health', () => {
   it('needs no token', async () => {
     expect(await call('/api/v1/health')).toMatchObject({ status: 200, body: { status: 'ok', version: '0.1.0' } });
   });
 });
 
-describe('POST /api/v1/enroll', () => {
-  it('enrols a machine once and returns its credential', async () => {
-    const token = t.enrollToken('web-1', 60_000, { env: 'prod' });
-    const first = await call('/api/v1/enroll', { method: 'POST', body: enrollBody(token) });
-    expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ name: 'web-1', labels: { env: 'prod' } });
-    expect(first.body.credential).toMatch(/^ftm_[A-Za-z0-9_-]{43}$/);
-    const again = await call('/api/v1/enroll', { method: 'POST', body: enrollBody(token) });
-    expect(again).toMatchObject({ status: 410, body: { error: { code: 'ENROLL_TOKEN_USED' } } });
-  });
-
-  it('refuses an expired token with 410', async () => {
-    const token = t.enrollToken('web-1', 1);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const res = await call('/api/v1/enroll', { method: 'POST', body: enrollBody(token) });
-    expect(res).toMatchObject({ status: 410, body: { error: { code: 'ENROLL_TOKEN_EXPIRED' } } });
-  });
-
-  it('refuses an unknown token with 401', async () => {
-    const res = await call('/api/v1/enroll', { method: 'POST', body: enrollBody('fte_unknown') });
-    expect(res).toMatchObject({ status: 401, body: { error: { code: 'ENROLL_TOKEN_UNKNOWN' } } });
-  });
-
-  it('refuses a second machine with a taken name with 409', async () => {
-    await t.enroll('web-1');
-    const res = await call('/api/v1/enroll', { method: 'POST', body: enrollBody(t.enrollToken('web-1')) });
-    expect(res).toMatchObject({ status: 409, body: { error: { code: 'MACHINE_NAME_TAKEN' } } });
-  });
-
-  it('refuses malformed bodies with 400 and names the field', async () => {
-    const garbage = await call('/api/v1/enroll', { method: 'POST', body: '{not json' });
-    expect(garbage).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
-    const missing = await call('/api/v1/enroll', { method: 'POST', body: JSON.stringify({ token: 'fte_x' }) });
-    expect(missing.status).toBe(400);
-    expect(missing.body.error.message).toContain('hostname');
-  });
-
-  it('refuses bodies over 64 KiB with 413', async () => {
-    const res = await call('/api/v1/enroll', { method: 'POST', body: 'x'.repeat(65 * 1024) });
-    expect(res).toMatchObject({ status: 413, body: { error: { code: 'BAD_REQUEST' } } });
+describe('GET /api/v1/ca', () => {
+  it('needs no token and lists the roots with their pins and fingerprints', async () => {
+    const res = await call('/api/v1/ca');
+    expect(res.status).toBe(200);
+    expect(res.body.roots).toEqual([
+      { pem: t.caRoots()[0], pin: t.broker.tls.ca.caPin(), fingerprint: t.broker.tls.ca.rootFingerprint() },
+    ]);
   });
 });
 

@@ -1,15 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
 import { formatVersion, PROTOCOL_VERSION } from '../../../common/protocol';
 import type { AuditLog } from '../audit/auditLog';
 import { authenticateOperator, type Operator } from '../auth/authenticate';
-import { generateSecret, hashSecret, SecretPrefix } from '../auth/secrets';
 import type { Logger } from '../../../node-common/logger';
-import type { EnrollRefusal, Store } from '../store/store';
+import type { Store } from '../store/store';
+import type { BrokerTls } from '../tls/brokerTls';
+import { enroll } from './enrollEndpoint';
 import { BROKER_VERSION } from '../version';
 import { HttpError, sendError, sendJson } from './httpError';
-import { readJsonBody } from './readJsonBody';
 import { requestPath } from './requestPath';
 
 export interface ApiDeps {
@@ -17,25 +15,15 @@ export interface ApiDeps {
   log: Logger;
   now: () => number;
   audit: AuditLog;
+  tls: BrokerTls;
+  /** Lifetime of agent certificates (7 days unless a test shortens it). */
+  agentCertValidityMs?: number;
+  /** The agent listener's URL as an agent that reached us with this request should dial it. */
+  agentUrl: (req: IncomingMessage) => string;
 }
 
 /** Most recent sessions returned by GET /api/v1/sessions. */
 const SESSION_LIST_LIMIT = 200;
-
-const EnrollBody = z.object({
-  token: z.string().startsWith(SecretPrefix.ENROLL, 'an enrolment token starts with fte_').max(200),
-  hostname: z.string().min(1).max(256),
-  os: z.string().max(64).default(''),
-  arch: z.string().max(32).default(''),
-  agentVersion: z.string().max(256).default(''),
-});
-
-const ENROLL_REFUSAL_STATUS: Record<EnrollRefusal, number> = {
-  ENROLL_TOKEN_UNKNOWN: 401,
-  ENROLL_TOKEN_USED: 410,
-  ENROLL_TOKEN_EXPIRED: 410,
-  MACHINE_NAME_TAKEN: 409,
-};
 
 type Handler = (req: IncomingMessage, deps: ApiDeps) => Promise<unknown> | unknown;
 
@@ -51,51 +39,11 @@ function requireOperator(req: IncomingMessage, deps: ApiDeps): Operator {
   return operator;
 }
 
-async function enroll(req: IncomingMessage, deps: ApiDeps): Promise<unknown> {
-  const parsed = EnrollBody.safeParse(await readJsonBody(req));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new HttpError(400, 'BAD_REQUEST', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
-  }
-  const body = parsed.data;
-  const credential = generateSecret(SecretPrefix.MACHINE);
-  const result = deps.store.enroll({
-    tokenHash: hashSecret(body.token),
-    credentialHash: hashSecret(credential),
-    machineId: randomUUID(),
-    hostname: body.hostname,
-    os: body.os,
-    arch: body.arch,
-    agentVersion: body.agentVersion,
-    now: deps.now(),
-  });
-  if (!result.ok) {
-    deps.log.info({ code: result.error, hostname: body.hostname }, 'enrolment refused');
-    deps.audit.record('machine.enroll_refused', {
-      target: body.hostname,
-      detail: { code: result.error, remote: req.socket.remoteAddress },
-    });
-    throw new HttpError(ENROLL_REFUSAL_STATUS[result.error], result.error);
-  }
-  const machine = result.value;
-  deps.log.info({ machine: machine.name, machineId: machine.id, hostname: body.hostname }, 'machine enrolled');
-  deps.audit.record('machine.enrolled', {
-    target: machine.name,
-    detail: {
-      machineId: machine.id,
-      hostname: body.hostname,
-      os: body.os,
-      arch: body.arch,
-      remote: req.socket.remoteAddress,
-    },
-  });
-  return { machineId: machine.id, name: machine.name, labels: machine.labels, credential };
-}
-
 const ROUTES: Record<string, Record<string, Handler>> = {
   '/api/v1/health': {
     GET: () => ({ status: 'ok', version: BROKER_VERSION, protocol: formatVersion(PROTOCOL_VERSION) }),
   },
+  '/api/v1/ca': { GET: (_req, deps) => ({ roots: deps.tls.trustedRoots() }) },
   '/api/v1/enroll': { POST: enroll },
   '/api/v1/machines': {
     GET: (req, deps) => {

@@ -31,7 +31,7 @@ function rawUpgrade(path: string, headers: Record<string, string> = {}): Promise
 describe('a refused upgrade', () => {
   it('of a ws client is answered and closed without the client closing anything', async () => {
     t = await TestBroker.start();
-    const refusal = await WsPeer.refusal(t.wsUrl('/ws/agent'), 'ftm_nope');
+    const refusal = await WsPeer.refusal(t.wsUrl('/ws/console'), 'ftk_nope');
     expect(refusal).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } });
   });
 });

@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '../../../common/protocol';
 import type { AuditLog } from '../audit/auditLog';
-import { authenticateMachine, authenticateOperator } from '../auth/authenticate';
+import type { TLSSocket } from 'node:tls';
+import { authenticateMachineCertificate, authenticateOperator } from '../auth/authenticate';
 import type { Logger } from '../../../node-common/logger';
 import type { Relay } from '../relay/relay';
 import type { Store } from '../store/store';
@@ -22,15 +23,22 @@ export interface UpgradeDeps {
 export const AGENT_PATH = '/ws/agent';
 export const CONSOLE_PATH = '/ws/console';
 
+/** Which listener an upgrade arrived on: each serves one endpoint. */
+export type ListenerKind = 'console' | 'agent';
+
+export type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
 /**
  * Authenticates WebSocket upgrades before a socket exists (`ws` with
  * `noServer`): a bad credential gets a JSON 401 and never a WebSocket.
- * Returns the handler for the HTTP server's `upgrade` event and the server
- * that owns the accepted sockets.
+ * Consoles present an API token on the console listener; agents present
+ * their client certificate on the agent listener (TLS has checked its chain
+ * and dates; here the machine must exist and not be revoked). Returns the
+ * server that owns the accepted sockets and an `upgrade` handler per listener.
  */
 export function createUpgradeHandler(deps: UpgradeDeps): {
   wss: WebSocketServer;
-  onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  onUpgrade: (listener: ListenerKind) => UpgradeListener;
 } {
   const wss = new WebSocketServer({
     noServer: true,
@@ -43,52 +51,62 @@ export function createUpgradeHandler(deps: UpgradeDeps): {
   const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, then: (ws: WebSocket) => void) =>
     wss.handleUpgrade(req, socket, head, then);
 
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    // Until ws owns the socket, a reset by the peer must not become an uncaught error.
-    socket.on('error', (error) => deps.log.debug({ err: error.message }, 'upgrade socket error'));
-    try {
-      const path = requestPath(req.url);
-      if (path === undefined) {
-        return refuse(
-          socket,
-          new HttpError(404, 'NOT_FOUND', `the request target is not a path; use ${AGENT_PATH} or ${CONSOLE_PATH}`),
-        );
-      }
-      const header = req.headers.authorization;
-      /** 401 before a socket exists; logged and audited. */
-      const refuseUnauthorized = (message: string): void => {
-        deps.log.info({ path, remote: req.socket.remoteAddress }, 'link refused');
-        deps.audit.record('link.refused', {
-          target: path,
-          detail: { code: 'UNAUTHORIZED', remote: req.socket.remoteAddress },
-        });
-        refuse(socket, new HttpError(401, 'UNAUTHORIZED', message));
-      };
-      if (path === AGENT_PATH) {
-        const machine = authenticateMachine(deps.store, header);
-        if (!machine) {
-          return refuseUnauthorized('the machine credential is missing, unknown or revoked; enrol again');
+  const onUpgrade =
+    (listener: ListenerKind): UpgradeListener =>
+    (req, socket, head) => {
+      // Until ws owns the socket, a reset by the peer must not become an uncaught error.
+      socket.on('error', (error) => deps.log.debug({ err: error.message }, 'upgrade socket error'));
+      try {
+        const path = requestPath(req.url);
+        const served = listener === 'agent' ? AGENT_PATH : CONSOLE_PATH;
+        if (path !== served) {
+          const other = path === AGENT_PATH || path === CONSOLE_PATH;
+          return refuse(
+            socket,
+            new HttpError(
+              404,
+              'NOT_FOUND',
+              other
+                ? `${path} is served on the ${listener === 'agent' ? 'console' : 'agent'} listener, not this one`
+                : `no WebSocket endpoint ${path ?? req.url ?? ''}; this listener serves ${served}`,
+            ),
+          );
         }
-        return accept(req, socket, head, (ws) => deps.relay.acceptAgent(ws, machine));
-      }
-      if (path === CONSOLE_PATH) {
-        const operator = authenticateOperator(deps.store, header, deps.now());
+        /** Refused before a socket exists; logged and audited. */
+        const refuseLink = (error: HttpError): void => {
+          deps.log.info({ path, remote: req.socket.remoteAddress, code: error.code }, 'link refused');
+          deps.audit.record('link.refused', {
+            target: path,
+            detail: { code: error.code, remote: req.socket.remoteAddress },
+          });
+          refuse(socket, error);
+        };
+        if (listener === 'agent') {
+          const peer = (req.socket as TLSSocket).getPeerX509Certificate?.();
+          const identity = authenticateMachineCertificate(deps.store, peer);
+          if (!identity.ok) {
+            const { status, code, message } = identity.error;
+            return refuseLink(new HttpError(status, code, message));
+          }
+          const { machine, notAfter } = identity.value;
+          return accept(req, socket, head, (ws) => deps.relay.acceptAgent(ws, machine, notAfter));
+        }
+        const operator = authenticateOperator(deps.store, req.headers.authorization, deps.now());
         if (!operator) {
-          return refuseUnauthorized(
-            'the API token is missing, unknown, expired or revoked; create one with `fleetterm-broker token create`',
+          return refuseLink(
+            new HttpError(
+              401,
+              'UNAUTHORIZED',
+              'the API token is missing, unknown, expired or revoked; create one with `fleetterm-broker token create`',
+            ),
           );
         }
         return accept(req, socket, head, (ws) => deps.relay.acceptConsole(ws, operator));
+      } catch (error) {
+        deps.log.error({ err: error instanceof Error ? error.stack : String(error) }, 'upgrade failed');
+        refuse(socket, new HttpError(500, 'INTERNAL'));
       }
-      refuse(
-        socket,
-        new HttpError(404, 'NOT_FOUND', `no WebSocket endpoint ${path}; use ${AGENT_PATH} or ${CONSOLE_PATH}`),
-      );
-    } catch (error) {
-      deps.log.error({ err: error instanceof Error ? error.stack : String(error) }, 'upgrade failed');
-      refuse(socket, new HttpError(500, 'INTERNAL'));
-    }
-  };
+    };
 
   return { wss, onUpgrade };
 }

@@ -29,14 +29,14 @@ describe('CertificateAuthority.loadOrCreate', () => {
     const again = await CertificateAuthority.loadOrCreate(dataDir);
     expect(readFileSync(join(dataDir, 'pki', 'root.crt'), 'utf8')).toBe(rootPem);
     expect(again.caPin()).toBe(first.caPin());
-    expect(again.caBundle()).toBe(first.caBundle());
+    expect(again.clientCaBundle()).toBe(first.clientCaBundle());
     expect(first.caPin()).toBe(spkiPin(rootPem));
     expect(first.rootFingerprint()).toBe(new X509Certificate(rootPem).fingerprint256);
   });
 
   it('makes a root (10 years, path length 1) that signs an issuing CA (2 years, path length 0)', async () => {
     const ca = await CertificateAuthority.loadOrCreate(dataDir);
-    const [issuing, root] = nodeChain(ca.caBundle());
+    const [issuing, root] = nodeChain(ca.clientCaBundle());
     expect(root?.ca && issuing?.ca).toBe(true);
     expect(issuing?.checkIssued(root!) && issuing.verify(root!.publicKey) && root!.verify(root!.publicKey)).toBe(true);
     const years = (cert: X509Certificate) => (Date.parse(cert.validTo) - Date.now()) / (365 * DAY);
@@ -84,7 +84,7 @@ describe('issueServerCertificate', () => {
     });
     expect([mode('server.key'), mode('server.crt')]).toEqual([0o600, 0o644]);
     const [leaf, issuing] = nodeChain(server.chainPem);
-    const [, root] = nodeChain(ca.caBundle());
+    const [, root] = nodeChain(ca.clientCaBundle());
     expect(leaf!.checkIssued(issuing!) && leaf!.verify(issuing!.publicKey)).toBe(true);
     expect(issuing!.checkIssued(root!) && issuing!.verify(root!.publicKey)).toBe(true);
     expect(leaf!.ca).toBe(false);
@@ -121,7 +121,7 @@ describe('signAgentCsr', () => {
   it('issues a client-only certificate naming the machine, for 7 days by default', async () => {
     const ca = await CertificateAuthority.loadOrCreate(dataDir);
     const keys = await generateKeyPair();
-    const chain = nodeChain(await ca.signAgentCsr(await createCsr(keys, 'whatever'), 'm-1'));
+    const chain = nodeChain((await ca.signAgentCsr(await createCsr(keys, 'whatever'), 'm-1')).chainPem);
     expect(chain).toHaveLength(2);
     const [leaf, issuing] = chain;
     expect(leaf!.checkIssued(issuing!) && leaf!.verify(issuing!.publicKey)).toBe(true);
@@ -150,7 +150,7 @@ describe('signAgentCsr', () => {
         ]),
       ],
     });
-    const pem = await ca.signAgentCsr(greedy.toString('pem'), 'm-2');
+    const { chainPem: pem } = await ca.signAgentCsr(greedy.toString('pem'), 'm-2');
     const leaf = new x509.X509Certificate(splitPemChain(pem)[0]!);
     const node = new X509Certificate(pem);
     expect(node.ca).toBe(false);

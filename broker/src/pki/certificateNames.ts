@@ -1,3 +1,6 @@
+import type { ServerNames } from '../../../node-common/pki';
+
+export type { ServerNames };
 import { isIP } from 'node:net';
 import { PkiError } from './pkiError';
 
@@ -33,11 +36,6 @@ export function checkMachineId(machineId: string): string {
     throw new PkiError('BAD_NAME', `machine id "${machineId}": use 1 to 128 letters, digits, . _ or -`);
   }
   return machineId;
-}
-
-export interface ServerNames {
-  dnsNames: string[];
-  ipAddresses: string[];
 }
 
 /** The wanted names (the first is the certificate's CN) and then the loopback ones, normalised and deduplicated. */

@@ -4,7 +4,9 @@ export type PkiErrorCode =
   | 'BAD_CSR_SIGNATURE' // the request is not signed by the key it carries
   | 'BAD_NAME' // a machine id, DNS name or IP address we refuse to put in a certificate
   | 'NOT_INITIALISED' // no CA in the data directory yet
-  | 'BAD_PKI_FILES'; // the CA files exist but cannot be used
+  | 'BAD_PKI_FILES' // the CA files exist but cannot be used
+  | 'ROTATION_IN_PROGRESS' // `ca rotate` while a previous CA is still trusted
+  | 'NOT_ROTATING'; // `ca retire` without a previous CA
 
 /** A PKI failure with a code and a message that says what to do. */
 export class PkiError extends Error {

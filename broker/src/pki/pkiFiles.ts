@@ -20,6 +20,8 @@ export const KEY_MODE = 0o600;
 export const CERT_MODE = 0o644;
 
 export const pkiDir = (dataDir: string): string => join(dataDir, 'pki');
+/** The generation a rotation replaced, trusted until it is retired. */
+export const previousPkiDir = (dataDir: string): string => join(pkiDir(dataDir), 'previous');
 
 export function pkiPath(dir: string, file: PkiFile): string {
   return join(dir, PKI_FILES[file]);

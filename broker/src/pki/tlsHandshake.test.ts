@@ -27,7 +27,7 @@ async function listen(rejectUnauthorized: boolean): Promise<Server> {
   const server = createServer({
     cert: identity.chainPem,
     key: identity.keyPem,
-    ca: ca.caBundle(),
+    ca: ca.clientCaBundle(),
     requestCert: true,
     rejectUnauthorized,
   });
@@ -56,7 +56,7 @@ afterAll(async () => {
 /** An agent's key and certificate chain from `authority`. */
 async function agentIdentity(authority: CertificateAuthority, machineId: string) {
   const keys = await generateKeyPair();
-  const cert = await authority.signAgentCsr(await createCsr(keys, machineId), machineId);
+  const { chainPem: cert } = await authority.signAgentCsr(await createCsr(keys, machineId), machineId);
   return { cert, key: await exportPrivateKeyPem(keys.privateKey) };
 }
 
@@ -74,7 +74,7 @@ function attempt(server: Server, options: ConnectionOptions): Promise<Attempt> {
   return new Promise((resolve) => {
     let said = '';
     let error: string | undefined;
-    const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: ca.caBundle(), ...options });
+    const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: ca.clientCaBundle(), ...options });
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => (said += chunk));
     socket.on('error', (err: NodeJS.ErrnoException) => (error ??= err.code ?? err.message));
@@ -116,7 +116,7 @@ describe('the agent side', () => {
 
   it('refuses a broker when it trusts another CA, or when the name does not match', async () => {
     const identity = await agentIdentity(ca, 'm-client-2');
-    expect(await attempt(strict, { ...identity, ca: foreign.caBundle() })).toMatchObject({
+    expect(await attempt(strict, { ...identity, ca: foreign.clientCaBundle() })).toMatchObject({
       said: '',
       authorized: false,
       error: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',

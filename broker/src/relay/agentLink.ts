@@ -10,6 +10,7 @@ import {
   type Exit,
 } from '../../../common/protocol';
 import type { Machine } from '../store/store';
+import { renewAgentCertificate } from './certificateRenewal';
 import { Link } from './link';
 import type { Relay } from './relay';
 import { ReleasedChannels } from './releasedChannels';
@@ -33,6 +34,8 @@ export class AgentLink {
     private readonly relay: Relay,
     ws: WebSocket,
     readonly machine: Machine,
+    /** When the certificate this link stands on expires; a renewal on the link moves it. */
+    public certificateNotAfter: number,
   ) {
     this.link = new Link(ws, relay.options, relay.log.child({ link: 'agent', machine: machine.name }), {
       onText: (text) => this.onText(text),
@@ -95,6 +98,8 @@ export class AgentLink {
         return this.onClosed(message);
       case 'error':
         return this.onError(message);
+      case 'renew':
+        return void renewAgentCertificate(this.relay, this, message);
     }
   }
 

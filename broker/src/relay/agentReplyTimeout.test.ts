@@ -17,7 +17,7 @@ afterEach(async () => {
 describe('an open or attach the agent never answers', () => {
   it('open: refused with AGENT_TIMEOUT on its channel after the timeout, with no session row left', async () => {
     t = await TestBroker.start({ agentReplyTimeoutMs: 200 });
-    const agent = await t.agent((await t.enroll('web-1')).credential);
+    const agent = await t.agent((await t.enroll('web-1')).identity);
     const console = await t.console(t.apiToken('operator', 'alice'));
     console.send({ type: 'open', channel: 3, machine: 'web-1', cols: 80, rows: 24 });
     const open = await agent.next<{ type: 'open'; channel: number; sessionId: string }>('open');
@@ -38,7 +38,7 @@ describe('an open or attach the agent never answers', () => {
 
   it('attach: refused the same way; the agent is told to detach and the session is kept', async () => {
     t = await TestBroker.start({ agentReplyTimeoutMs: 200 });
-    const agent = await t.agent((await t.enroll('web-1')).credential);
+    const agent = await t.agent((await t.enroll('web-1')).identity);
     const console = await t.console(t.apiToken('operator', 'alice'));
     const { sessionId } = await openSession(console, agent, 'web-1', 1);
     console.send({ type: 'detach', channel: 1 });
@@ -55,7 +55,7 @@ describe('an open or attach the agent never answers', () => {
 
   it('answered in time: nothing is refused later', async () => {
     t = await TestBroker.start({ agentReplyTimeoutMs: 100 });
-    const agent = await t.agent((await t.enroll('web-1')).credential);
+    const agent = await t.agent((await t.enroll('web-1')).identity);
     const console = await t.console(t.apiToken('operator', 'alice'));
     await openSession(console, agent, 'web-1', 1);
     // Outlive the deadline, then prove the link is quiet by a round trip that must come back first.
@@ -93,7 +93,7 @@ describe('a store failure while handling open or attach', () => {
   it('refuses the request with INTERNAL on its channel', async () => {
     const { store, fail } = flakyStore();
     t = await TestBroker.start({ store });
-    const agent = await t.agent((await t.enroll('web-1')).credential);
+    const agent = await t.agent((await t.enroll('web-1')).identity);
     const console = await t.console(t.apiToken('operator', 'alice'));
     const { sessionId } = await openSession(console, agent, 'web-1', 1);
 

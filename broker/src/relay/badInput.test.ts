@@ -23,7 +23,7 @@ let bystanderAgentChannel: number;
 
 beforeEach(async () => {
   t = await TestBroker.start();
-  agent = await t.agent((await t.enroll('web-1')).credential);
+  agent = await t.agent((await t.enroll('web-1')).identity);
   token = t.apiToken('operator', 'alice');
   bystander = await t.console(t.apiToken('operator', 'bob'));
   bystanderAgentChannel = (await openSession(bystander, agent, 'web-1', 1)).agentChannel;
@@ -110,7 +110,7 @@ describe('a console link', () => {
 describe('an agent link', () => {
   it('answers invalid frames with errors and is closed with 4000 when the budget is spent', async () => {
     const second = await t.enroll('web-2');
-    const other = await t.agent(second.credential);
+    const other = await t.agent(second.identity);
     other.sendBinary(bytes(0));
     expect(await other.next('error')).toMatchObject({ code: 'BAD_FRAME' });
     other.sendBinary(encodeDataFrame({ type: 'output', channel: 99, offset: 0, payload: bytes(1) }));

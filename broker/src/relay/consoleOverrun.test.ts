@@ -22,7 +22,7 @@ describe('a console whose input overruns an agent that does not read it', () => 
     it(`is closed with 4006 (${kind} frames) and its sessions stay on the agent for resume`, async () => {
       const limit = 512 * 1024;
       t = await TestBroker.start({ maxAgentBufferedBytes: limit });
-      const agent = await t.agent((await t.enroll('web-1')).credential);
+      const agent = await t.agent((await t.enroll('web-1')).identity);
       const typist = await t.console(t.apiToken('operator', 'alice'));
       const { sessionId } = await openSession(typist, agent, 'web-1', 1);
       stopReading(agent);

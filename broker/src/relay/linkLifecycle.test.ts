@@ -19,12 +19,13 @@ describe('upgrade authentication', () => {
     }
   });
 
-  it('answers an agent with an unknown credential with 401, and an unknown path with 404', async () => {
+  it('answers an unknown path with 404, and the agent endpoint on the console listener too, saying where it is', async () => {
     t = await TestBroker.start();
-    expect(await WsPeer.refusal(t.wsUrl('/ws/agent'), 'ftm_wrong')).toMatchObject({ status: 401 });
-    // An API token is not a machine credential.
-    expect(await WsPeer.refusal(t.wsUrl('/ws/agent'), t.apiToken('admin'))).toMatchObject({ status: 401 });
     expect(await WsPeer.refusal(t.wsUrl('/ws/elsewhere'), t.apiToken('admin'))).toMatchObject({ status: 404 });
+    expect(await WsPeer.refusal(t.wsUrl('/ws/agent'), t.apiToken('admin'))).toMatchObject({
+      status: 404,
+      body: { error: { message: '/ws/agent is served on the agent listener, not this one' } },
+    });
   });
 });
 
@@ -52,7 +53,7 @@ describe('hello', () => {
 
   it('of another major version is refused with 4002 even when the rest does not match this version’s schema', async () => {
     t = await TestBroker.start();
-    const peer = await t.rawLink('/ws/agent', (await t.enroll('web-1')).credential);
+    const peer = await t.rawAgentLink((await t.enroll('web-1')).identity);
     peer.send({ type: 'hello', protocol: { major: 3, minor: 1 }, role: 'device', identity: { key: 'x' } });
     expect(await peer.next('error')).toMatchObject({ code: 'VERSION_UNSUPPORTED' });
     expect((await peer.closed).code).toBe(CloseCode.VERSION_UNSUPPORTED);
@@ -112,9 +113,9 @@ describe('heartbeat', () => {
 describe('a second agent link for the same machine', () => {
   it('replaces the first, which is closed with 4003', async () => {
     t = await TestBroker.start();
-    const { credential } = await t.enroll('web-1');
-    const first = await t.agent(credential);
-    await t.agent(credential);
+    const { identity } = await t.enroll('web-1');
+    const first = await t.agent(identity);
+    await t.agent(identity);
     expect((await first.closed).code).toBe(CloseCode.REPLACED);
     expect(t.store.listMachines()[0]?.online).toBe(true);
   });
@@ -123,8 +124,8 @@ describe('a second agent link for the same machine', () => {
 describe('shutdown', () => {
   it('closes every link with 1001', async () => {
     t = await TestBroker.start();
-    const { credential } = await t.enroll('web-1');
-    const agent = await t.agent(credential);
+    const { identity } = await t.enroll('web-1');
+    const agent = await t.agent(identity);
     const console = await t.console(t.apiToken('operator'));
     await t.broker.close();
     expect((await agent.closed).code).toBe(CloseCode.GOING_AWAY);

@@ -2,21 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeBinaryFrame, encodeBroadcastFrame, encodeDataFrame } from '../../../common/protocol';
 import { openSession } from '../testing/sessions';
-import { TestBroker } from '../testing/testBroker';
+import { TestBroker, type AgentTlsIdentity } from '../testing/testBroker';
 import type { WsPeer } from '../testing/wsPeer';
 
 let t: TestBroker;
 let agent: WsPeer;
 let machineId: string;
-let credential: string;
+let identity: AgentTlsIdentity;
 let operatorToken: string;
 
 beforeEach(async () => {
   t = await TestBroker.start();
   const enrolled = await t.enroll('web-1');
   machineId = enrolled.machineId;
-  credential = enrolled.credential;
-  agent = await t.agent(enrolled.credential);
+  identity = enrolled.identity;
+  agent = await t.agent(enrolled.identity);
   operatorToken = t.apiToken('operator', 'alice');
 });
 afterEach(() => t.close());
@@ -208,7 +208,7 @@ describe('link drops', () => {
   it('an agent cannot end a session of another machine', async () => {
     const console = await t.console(operatorToken);
     const { sessionId } = await openSession(console, agent, 'web-1', 4);
-    const other = await t.agent((await t.enroll('web-2')).credential);
+    const other = await t.agent((await t.enroll('web-2')).identity);
     other.send({ type: 'ended', sessionId, code: 0, signal: null, offset: 0 });
     expect(await other.next('error')).toMatchObject({ code: 'SESSION_NOT_FOUND' });
     expect(session(sessionId)?.endedAt).toBeNull();
@@ -322,7 +322,7 @@ describe('agent hello', () => {
     await console.next('closed');
     await console.next('closed');
     // The agent comes back still holding one of the two sessions.
-    await t.agent(credential, [{ sessionId: kept.sessionId, operator: 'alice', offset: 10 }]);
+    await t.agent(identity, [{ sessionId: kept.sessionId, operator: 'alice', offset: 10 }]);
     expect(session(kept.sessionId)?.endedAt).toBeNull();
     expect(session(lost.sessionId)).toMatchObject({ endReason: 'RESUME_EXPIRED' });
     expect(t.store.listMachines()[0]).toMatchObject({ online: true, sessions: 1 });

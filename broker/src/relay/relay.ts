@@ -8,11 +8,13 @@ import {
   type Hello,
   type Welcome,
 } from '../../../common/protocol';
-import { tokenStillLive, type Operator } from '../auth/authenticate';
+import type { Operator } from '../auth/authenticate';
 import type { AuditLog } from '../audit/auditLog';
 import type { Logger } from '../../../node-common/logger';
 import type { Machine, SessionEnd, Store } from '../store/store';
 import { BROKER_SOFTWARE } from '../version';
+import type { BrokerTls } from '../tls/brokerTls';
+import { closeLinksWithoutAccess } from './accessChecks';
 import { AgentLink } from './agentLink';
 import { ConsoleLink } from './consoleLink';
 import type { LinkTimings } from './link';
@@ -32,8 +34,16 @@ export interface RelayOptions extends LinkTimings {
   maxAgentBufferedBytes: number;
   /** An `open` or `attach` the agent has not answered after this long is refused and its route released. */
   agentReplyTimeoutMs: number;
-  /** How often open console links have their API token checked; a revoked or expired one is closed (4004). */
+  /**
+   * How often open links have their API token (consoles) or certificate
+   * (agents) checked for expiry; a dead one is closed (4004). Revocations
+   * are acted on sooner, at the next external store change.
+   */
   tokenRecheckIntervalMs: number;
+  /** Signs renewed agent certificates. */
+  tls: BrokerTls;
+  /** Lifetime of renewed agent certificates; default 7 days. */
+  agentCertValidityMs?: number;
   now: () => number;
 }
 
@@ -51,7 +61,7 @@ export class Relay {
   private readonly tokenSweep: NodeJS.Timeout;
 
   constructor(readonly options: RelayOptions) {
-    this.tokenSweep = setInterval(() => this.closeDeadTokenLinks(), options.tokenRecheckIntervalMs);
+    this.tokenSweep = setInterval(() => this.recheckAccess(), options.tokenRecheckIntervalMs);
     this.tokenSweep.unref();
   }
 
@@ -67,9 +77,10 @@ export class Relay {
     return this.options.audit;
   }
 
-  acceptAgent(ws: WebSocket, machine: Machine): void {
+  /** `certificateNotAfter`: when the client certificate the link was opened with expires (unless renewed on it). */
+  acceptAgent(ws: WebSocket, machine: Machine, certificateNotAfter: number): void {
     if (this.closing) return void ws.close(CloseCode.GOING_AWAY, 'the broker is shutting down');
-    this.links.add(new AgentLink(this, ws, machine));
+    this.links.add(new AgentLink(this, ws, machine, certificateNotAfter));
   }
 
   acceptConsole(ws: WebSocket, operator: Operator): void {
@@ -271,29 +282,20 @@ export class Relay {
     consoleLink.link.sendError(code, message, channel);
   }
 
-  /** Closes every link with 1001; their sessions stay with the agents for resume. */
-  /**
-   * A revoked or expired API token ends its console links within one sweep,
-   * even while they only type into sessions they already have open; open and
-   * attach check it again on their own.
-   */
-  private closeDeadTokenLinks(): void {
-    const now = this.options.now();
-    for (const link of this.links) {
-      if (!(link instanceof ConsoleLink)) continue;
-      let live: boolean;
-      try {
-        live = tokenStillLive(this.store, link.operator, now);
-      } catch (error) {
-        this.log.warn({ err: (error as Error).message }, 'token check failed; trying again at the next sweep');
-        return;
-      }
-      if (live) continue;
-      link.link.log.info({ tokenId: link.operator.tokenId }, 'console token no longer live');
-      link.link.close(CloseCode.REVOKED, 'the API token was revoked or has expired');
-    }
+  /** Closes the links whose token, machine or certificate no longer lets them in (see accessChecks.ts). */
+  recheckAccess(): void {
+    closeLinksWithoutAccess(this);
   }
 
+  *consoleLinks(): Iterable<ConsoleLink> {
+    for (const link of this.links) if (link instanceof ConsoleLink) yield link;
+  }
+
+  *agentLinks(): Iterable<AgentLink> {
+    for (const link of this.links) if (link instanceof AgentLink) yield link;
+  }
+
+  /** Closes every link with 1001; their sessions stay with the agents for resume. */
   close(): void {
     if (this.closing) return;
     this.closing = true;

@@ -9,7 +9,7 @@ afterEach(() => t.close());
 describe('late frames on agent channels released long ago', () => {
   it('are dropped quietly after 1000 attach/detach cycles: the agent link stays up', async () => {
     t = await TestBroker.start();
-    const agent = await t.agent((await t.enroll('web-1')).credential);
+    const agent = await t.agent((await t.enroll('web-1')).identity);
     const console = await t.console(t.apiToken('operator', 'alice'));
     const { sessionId, agentChannel: first } = await openSession(console, agent, 'web-1', 1);
     console.send({ type: 'detach', channel: 1 });
@@ -42,7 +42,7 @@ describe('late frames on agent channels released long ago', () => {
 
   it('a channel id never allocated is still unknown', async () => {
     t = await TestBroker.start();
-    const agent = await t.agent((await t.enroll('web-1')).credential);
+    const agent = await t.agent((await t.enroll('web-1')).identity);
     agent.send({ type: 'exit', channel: 99, code: 0, signal: null, offset: 0 });
     expect(await agent.next('error')).toMatchObject({ code: 'UNKNOWN_CHANNEL', channel: 99 });
   });

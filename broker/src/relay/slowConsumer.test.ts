@@ -10,7 +10,7 @@ describe('a console that stops reading its output', () => {
   it('is dropped once its socket buffer passes the limit, and its sessions are detached for resume', async () => {
     const limit = 1024 * 1024;
     t = await TestBroker.start({ maxConsoleBufferedBytes: limit });
-    const agent = await t.agent((await t.enroll('web-1')).credential);
+    const agent = await t.agent((await t.enroll('web-1')).identity);
     const slow = await t.console(t.apiToken('operator', 'alice'));
     const { agentChannel, sessionId } = await openSession(slow, agent, 'web-1', 1);
     // Stop reading at the TCP level: the broker's writes back up into ws's bufferedAmount.

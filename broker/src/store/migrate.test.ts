@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrate, SchemaTooNewError } from './migrate';
+import { ForeignKeyError, migrate, SchemaTooNewError } from './migrate';
 import { MIGRATIONS } from './migrations';
 import { NoDatabaseError, openSqliteStore } from './openSqliteStore';
 
@@ -27,6 +27,7 @@ describe('migrations', () => {
       'audit_events',
       'audit_head',
       'enroll_tokens',
+      'machine_certificates',
       'machines',
       'sessions',
     ]);
@@ -55,6 +56,43 @@ describe('migrations', () => {
     const db = new Database(join(dir, 'a.db'));
     expect(() => migrate(db, ['CREATE TABLE t (a INTEGER)', 'CREATE TABLE t (b INTEGER)'])).toThrow();
     expect(db.pragma('user_version', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('refuse a step that leaves dangling foreign keys, and keep foreign keys on afterwards', () => {
+    const db = new Database(join(dir, 'a.db'));
+    db.pragma('foreign_keys = ON');
+    const steps = [
+      'CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p INTEGER REFERENCES p(id))',
+      'INSERT INTO c (p) VALUES (7)',
+    ];
+    expect(() => migrate(db, steps)).toThrow(ForeignKeyError);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('3 rebuilds machines without the bearer credential, keeping machines and their sessions', () => {
+    const db = new Database(join(dir, 'a.db'));
+    db.pragma('foreign_keys = ON');
+    migrate(db, MIGRATIONS.slice(0, 2));
+    db.prepare(
+      `INSERT INTO machines (id, name, credential_hash, created_at, revoked_at) VALUES ('m1', 'web-1', 'h1', 1, 5)`,
+    ).run();
+    db.prepare(
+      `INSERT INTO sessions (id, operator, machine_id, mode, started_at) VALUES ('s1', 'alice', 'm1', 'shell', 2)`,
+    ).run();
+    migrate(db);
+    expect(db.prepare('SELECT id, name, revoked_at FROM machines').all()).toEqual([
+      { id: 'm1', name: 'web-1', revoked_at: 5 },
+    ]);
+    expect(db.prepare('SELECT machine_id FROM sessions').all()).toEqual([{ machine_id: 'm1' }]);
+    // The revoked machine's name is free again; a second live one is not.
+    db.prepare(`INSERT INTO machines (id, name, created_at) VALUES ('m2', 'web-1', 3)`).run();
+    expect(() => db.prepare(`INSERT INTO machines (id, name, created_at) VALUES ('m3', 'web-1', 4)`).run()).toThrow(
+      /UNIQUE/,
+    );
+    expect(() => db.prepare(`DELETE FROM machines WHERE id = 'm1'`).run()).toThrow(/FOREIGN KEY/);
     db.close();
   });
 

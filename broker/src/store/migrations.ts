@@ -89,4 +89,36 @@ export const MIGRATIONS: readonly string[] = [
     signature TEXT NOT NULL
   );
   `,
+  // 3: machines prove who they are with certificates (issue 3): the bearer credential goes, a revoked
+  // machine's name may be enrolled again, and every certificate issued to a machine is recorded.
+  `
+  CREATE TABLE machines_v3 (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    labels TEXT NOT NULL DEFAULT '{}',
+    os TEXT NOT NULL DEFAULT '',
+    arch TEXT NOT NULL DEFAULT '',
+    hostname TEXT NOT NULL DEFAULT '',
+    agent_version TEXT NOT NULL DEFAULT '',
+    online INTEGER NOT NULL DEFAULT 0,
+    last_seen INTEGER,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  INSERT INTO machines_v3 (id, name, labels, os, arch, hostname, agent_version, online, last_seen, created_at, revoked_at)
+    SELECT id, name, labels, os, arch, hostname, agent_version, online, last_seen, created_at, revoked_at FROM machines;
+  DROP TABLE machines;
+  ALTER TABLE machines_v3 RENAME TO machines;
+  CREATE UNIQUE INDEX machines_live_name ON machines(name) WHERE revoked_at IS NULL;
+  CREATE TABLE machine_certificates (
+    serial TEXT PRIMARY KEY,
+    machine_id TEXT NOT NULL REFERENCES machines(id),
+    -- The SPKI pin of the root CA the certificate chains to: which CA generation a machine is on.
+    ca_pin TEXT NOT NULL,
+    not_before INTEGER NOT NULL,
+    not_after INTEGER NOT NULL,
+    issued_at INTEGER NOT NULL
+  );
+  CREATE INDEX machine_certificates_machine ON machine_certificates(machine_id, issued_at DESC);
+  `,
 ];

@@ -20,11 +20,19 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function enroll(token: string, now = T0, machineId = `m-${now}`) {
+function enroll(token: string, now = T0, machineId = `m-${now}`, requestedName?: string) {
   return store.enroll({
     tokenHash: hashSecret(token),
-    credentialHash: hashSecret(`ftm_${machineId}`),
+    requestedName,
     machineId,
+    certificate: {
+      serial: `s-${machineId}`,
+      machineId,
+      caPin: 'sha256/x',
+      notBefore: now,
+      notAfter: now + 1,
+      issuedAt: now,
+    },
     hostname: 'h',
     os: 'linux',
     arch: 'x64',
@@ -54,6 +62,43 @@ describe('enrolment tokens', () => {
     enroll(issueEnrollToken(store, { name: 'web-1', labels: {}, ttlMs: 60_000, now: T0 }).token, T0, 'a');
     const again = issueEnrollToken(store, { name: 'web-1', labels: {}, ttlMs: 60_000, now: T0 }).token;
     expect(enroll(again, T0, 'b')).toEqual({ ok: false, error: 'MACHINE_NAME_TAKEN' });
+  });
+
+  it('are bound to their name: asking for another one is refused and leaves the token unspent', () => {
+    const { token } = issueEnrollToken(store, { name: 'web-1', labels: {}, ttlMs: 60_000, now: T0 });
+    expect(enroll(token, T0, 'a', 'db-1')).toEqual({ ok: false, error: 'ENROLL_NAME_MISMATCH' });
+    expect(enroll(token, T0, 'a', 'web-1').ok).toBe(true);
+  });
+
+  it('record the first certificate with the machine', () => {
+    enroll(issueEnrollToken(store, { name: 'web-1', labels: {}, ttlMs: 60_000, now: T0 }).token, T0, 'a');
+    expect(store.findMachineCertificate('s-a')).toMatchObject({ machineId: 'a', caPin: 'sha256/x' });
+  });
+});
+
+describe('revoked machines', () => {
+  it('leave the list, free their name for a new enrolment, and stay findable by id', () => {
+    enroll(issueEnrollToken(store, { name: 'web-1', labels: {}, ttlMs: 60_000, now: T0 }).token, T0, 'a');
+    expect(store.revokeMachine('web-1', T0 + 5)).toMatchObject({ id: 'a', revokedAt: T0 + 5 });
+    expect(store.revokeMachine('web-1', T0 + 6)).toBeUndefined();
+    expect(store.listMachines()).toEqual([]);
+    expect(store.findMachineByName('web-1')).toBeUndefined();
+    expect(store.findMachineById('a')).toMatchObject({ revokedAt: T0 + 5 });
+    const again = issueEnrollToken(store, { name: 'web-1', labels: {}, ttlMs: 60_000, now: T0 }).token;
+    expect(enroll(again, T0 + 7, 'b').ok).toBe(true);
+    expect(store.findMachineByName('web-1')?.id).toBe('b');
+  });
+});
+
+describe('the external change counter', () => {
+  it('moves when another connection commits, not for our own writes', () => {
+    const other = openSqliteStore(dir);
+    const before = store.externalChangeCounter();
+    issueEnrollToken(store, { name: 'x', labels: {}, ttlMs: 60_000, now: T0 });
+    expect(store.externalChangeCounter()).toBe(before);
+    issueEnrollToken(other, { name: 'y', labels: {}, ttlMs: 60_000, now: T0 });
+    expect(store.externalChangeCounter()).not.toBe(before);
+    other.close();
   });
 });
 

@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Labels } from '../../../common/labels';
-import { err, ok, type Result } from '../../../common/result';
+import type { Result } from '../../../common/result';
 import type { SessionMode } from '../../../common/protocol';
 import type {
   AgentInfo,
@@ -12,6 +11,7 @@ import type {
   EnrollRefusal,
   EnrollTokenRecord,
   Machine,
+  MachineCertificate,
   MachineSummary,
   NewAuditEvent,
   NewSession,
@@ -22,20 +22,7 @@ import type {
   Store,
 } from './store';
 import { SqliteAuditStore } from './sqliteAuditStore';
-
-interface MachineRow {
-  id: string;
-  name: string;
-  labels: string;
-  os: string;
-  arch: string;
-  hostname: string;
-  agent_version: string;
-  online: number;
-  last_seen: number | null;
-  created_at: number;
-  revoked_at: number | null;
-}
+import { iso, SqliteMachineStore } from './sqliteMachineStore';
 
 interface ApiTokenRow {
   id: string;
@@ -65,33 +52,6 @@ interface SessionRow {
   bytes_out: number;
 }
 
-function parseLabels(text: string): Labels {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Labels) : {};
-  } catch {
-    return {};
-  }
-}
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-function toMachine(row: MachineRow): Machine {
-  return {
-    id: row.id,
-    name: row.name,
-    labels: parseLabels(row.labels),
-    os: row.os,
-    arch: row.arch,
-    hostname: row.hostname,
-    agentVersion: row.agent_version,
-    online: row.online === 1,
-    lastSeen: row.last_seen,
-    createdAt: row.created_at,
-    revokedAt: row.revoked_at,
-  };
-}
-
 function toApiToken(row: ApiTokenRow): ApiTokenRecord {
   return {
     id: row.id,
@@ -112,88 +72,59 @@ const SESSION_SELECT = `
 export class SqliteStore implements Store {
   private closed = false;
   private readonly audit: SqliteAuditStore;
+  private readonly machines: SqliteMachineStore;
 
   constructor(readonly db: Database.Database) {
     this.audit = new SqliteAuditStore(db);
+    this.machines = new SqliteMachineStore(db);
+  }
+
+  checkEnrollToken(tokenHash: string, requestedName: string | undefined, now: number): Result<void, EnrollRefusal> {
+    return this.machines.checkEnrollToken(tokenHash, requestedName, now);
   }
 
   enroll(input: EnrollInput): Result<Machine, EnrollRefusal> {
-    return this.db.transaction((): Result<Machine, EnrollRefusal> => {
-      const token = this.db.prepare('SELECT * FROM enroll_tokens WHERE hash = ?').get(input.tokenHash) as
-        { name: string; labels: string; expires_at: number; used_at: number | null } | undefined;
-      if (!token) return err('ENROLL_TOKEN_UNKNOWN');
-      if (token.used_at !== null) return err('ENROLL_TOKEN_USED');
-      if (token.expires_at <= input.now) return err('ENROLL_TOKEN_EXPIRED');
-      if (this.db.prepare('SELECT 1 FROM machines WHERE name = ?').get(token.name)) return err('MACHINE_NAME_TAKEN');
-      this.db
-        .prepare(
-          `INSERT INTO machines (id, name, labels, os, arch, hostname, agent_version, credential_hash, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          input.machineId,
-          token.name,
-          token.labels,
-          input.os,
-          input.arch,
-          input.hostname,
-          input.agentVersion,
-          input.credentialHash,
-          input.now,
-        );
-      this.db
-        .prepare('UPDATE enroll_tokens SET used_at = ?, machine_id = ? WHERE hash = ?')
-        .run(input.now, input.machineId, input.tokenHash);
-      const row = this.db.prepare('SELECT * FROM machines WHERE id = ?').get(input.machineId) as MachineRow;
-      return ok(toMachine(row));
-    })();
+    return this.machines.enroll(input);
   }
 
   findMachineByName(name: string): Machine | undefined {
-    const row = this.db.prepare('SELECT * FROM machines WHERE name = ?').get(name) as MachineRow | undefined;
-    return row && toMachine(row);
+    return this.machines.findByName(name);
   }
 
-  findMachineByCredential(credentialHash: string): Machine | undefined {
-    const row = this.db.prepare('SELECT * FROM machines WHERE credential_hash = ?').get(credentialHash) as
-      MachineRow | undefined;
-    return row && toMachine(row);
+  findMachineById(id: string): Machine | undefined {
+    return this.machines.findById(id);
   }
 
   listMachines(): MachineSummary[] {
-    const rows = this.db
-      .prepare(
-        `SELECT m.*, (SELECT COUNT(*) FROM sessions s WHERE s.machine_id = m.id AND s.ended_at IS NULL) AS open_sessions
-         FROM machines m WHERE m.revoked_at IS NULL ORDER BY m.name`,
-      )
-      .all() as Array<MachineRow & { open_sessions: number }>;
-    return rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      labels: parseLabels(row.labels),
-      os: row.os,
-      arch: row.arch,
-      hostname: row.hostname,
-      online: row.online === 1,
-      lastSeen: iso(row.last_seen),
-      sessions: row.open_sessions,
-    }));
+    return this.machines.list();
+  }
+
+  revokeMachine(name: string, now: number): Machine | undefined {
+    return this.machines.revoke(name, now);
+  }
+
+  recordMachineCertificate(certificate: MachineCertificate): void {
+    this.machines.recordCertificate(certificate);
+  }
+
+  findMachineCertificate(serial: string): MachineCertificate | undefined {
+    return this.machines.findCertificate(serial);
+  }
+
+  countMachinesByCa(): Array<{ caPin: string; machines: number }> {
+    return this.machines.countByCa();
   }
 
   markMachineOnline(id: string, info: AgentInfo, now: number): void {
-    this.db
-      .prepare(
-        'UPDATE machines SET online = 1, last_seen = ?, hostname = ?, os = ?, arch = ?, agent_version = ? WHERE id = ?',
-      )
-      .run(now, info.hostname, info.os, info.arch, info.agentVersion, id);
+    this.machines.markOnline(id, info, now);
   }
 
   markMachineOffline(id: string, now: number): void {
-    this.db.prepare('UPDATE machines SET online = 0, last_seen = ? WHERE id = ?').run(now, id);
+    this.machines.markOffline(id, now);
   }
 
   markAllMachinesOffline(now: number): void {
-    this.db.prepare('UPDATE machines SET online = 0, last_seen = ? WHERE online = 1').run(now);
+    this.machines.markAllOffline(now);
   }
 
   createEnrollToken(token: EnrollTokenRecord): void {
@@ -357,6 +288,10 @@ export class SqliteStore implements Store {
 
   listAuditCheckpoints(): AuditCheckpoint[] {
     return this.audit.listCheckpoints();
+  }
+
+  externalChangeCounter(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
   }
 
   close(): void {

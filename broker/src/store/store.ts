@@ -12,11 +12,24 @@ import type { SessionMode } from '../../../common/protocol';
  */
 export interface Store {
   // ------------------------------------------------------------ machines
-  /** Spends an enrolment token and creates the machine it names, atomically. */
+  /** Whether an enrolment token would be accepted now, without spending it (to refuse early and cheaply). */
+  checkEnrollToken(tokenHash: string, requestedName: string | undefined, now: number): Result<void, EnrollRefusal>;
+  /**
+   * Spends an enrolment token, creates the machine it names and records its
+   * first certificate, atomically; refused as checkEnrollToken says.
+   */
   enroll(input: EnrollInput): Result<Machine, EnrollRefusal>;
+  /** The live (unrevoked) machine with this name. */
   findMachineByName(name: string): Machine | undefined;
-  findMachineByCredential(credentialHash: string): Machine | undefined;
+  /** The machine with this id, revoked or not. */
+  findMachineById(id: string): Machine | undefined;
   listMachines(): MachineSummary[];
+  /** Revokes the live machine with this name; undefined when there is none. */
+  revokeMachine(name: string, now: number): Machine | undefined;
+  recordMachineCertificate(certificate: MachineCertificate): void;
+  findMachineCertificate(serial: string): MachineCertificate | undefined;
+  /** Live machines by the CA root their newest certificate chains to (for `ca status` during a rotation). */
+  countMachinesByCa(): Array<{ caPin: string; machines: number }>;
   /** Records a machine's agent as connected, with what its hello said. */
   markMachineOnline(id: string, info: AgentInfo, now: number): void;
   markMachineOffline(id: string, now: number): void;
@@ -58,6 +71,13 @@ export interface Store {
   auditHead(): AuditHead | undefined;
   /** Keeps the first checkpoint written for a seq (two processes may sign the same head). */
   addAuditCheckpoint(checkpoint: AuditCheckpoint): void;
+
+  // ------------------------------------------------------------ changes
+  /**
+   * A number that changes whenever another process (a CLI command) commits
+   * to the store: the broker polls it to act on revocations at once.
+   */
+  externalChangeCounter(): number;
   latestAuditCheckpoint(): AuditCheckpoint | undefined;
   /** Oldest first. */
   listAuditCheckpoints(): AuditCheckpoint[];
@@ -134,13 +154,28 @@ export interface AgentInfo {
 
 export interface EnrollInput extends AgentInfo {
   tokenHash: string;
-  credentialHash: string;
+  /** The name the agent asked for; refused when the token names another. */
+  requestedName?: string;
   machineId: string;
+  /** The certificate signed for the new machine (its machineId is `machineId`). */
+  certificate: MachineCertificate;
   now: number;
 }
 
 export type EnrollRefusal =
-  'ENROLL_TOKEN_UNKNOWN' | 'ENROLL_TOKEN_USED' | 'ENROLL_TOKEN_EXPIRED' | 'MACHINE_NAME_TAKEN';
+  'ENROLL_TOKEN_UNKNOWN' | 'ENROLL_TOKEN_USED' | 'ENROLL_TOKEN_EXPIRED' | 'ENROLL_NAME_MISMATCH' | 'MACHINE_NAME_TAKEN';
+
+/** A client certificate issued to a machine. */
+export interface MachineCertificate {
+  /** Hex, lower case, as in the certificate. */
+  serial: string;
+  machineId: string;
+  /** The SPKI pin of the root CA it chains to. */
+  caPin: string;
+  notBefore: number;
+  notAfter: number;
+  issuedAt: number;
+}
 
 export interface EnrollTokenRecord {
   hash: string;

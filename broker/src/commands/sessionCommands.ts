@@ -1,28 +1,8 @@
 import { Command } from 'commander';
-import { formatLabels } from '../../../common/labels';
 import { dataOption, jsonOption, printJson, printTable, shortTime, withStore } from './cliSupport';
 
 /** Sessions shown by `sessions`, as by the HTTP API. */
 const SESSION_LIST_LIMIT = 200;
-
-function listMachines(flags: { data: string; json?: boolean }): void {
-  const machines = withStore(flags.data, (store) => store.listMachines(), { create: false });
-  if (flags.json) return printJson({ machines });
-  if (machines.length === 0) {
-    return void process.stdout.write('No machines yet; enrol one with `enroll-token create`.\n');
-  }
-  printTable(
-    ['NAME', 'LABELS', 'OS', 'ONLINE', 'LAST SEEN', 'SESSIONS'],
-    machines.map((m) => [
-      m.name,
-      formatLabels(m.labels) || '-',
-      [m.os, m.arch].filter(Boolean).join('/') || '-',
-      m.online ? 'yes' : 'no',
-      shortTime(m.lastSeen),
-      String(m.sessions),
-    ]),
-  );
-}
 
 function listSessions(flags: { data: string; json?: boolean }): void {
   const sessions = withStore(flags.data, (store) => store.listSessions(SESSION_LIST_LIMIT), { create: false });
@@ -43,14 +23,6 @@ function listSessions(flags: { data: string; json?: boolean }): void {
       String(s.bytesOut),
     ]),
   );
-}
-
-export function machinesCommand(): Command {
-  return new Command('machines')
-    .description('list enrolled machines: labels, OS, online state, last seen, open sessions')
-    .addOption(dataOption())
-    .addOption(jsonOption())
-    .action(listMachines);
 }
 
 export function sessionsCommand(): Command {

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { ServerNames } from './certificateNames';
-import { ECDSA_P256, type Certificate, type KeyPair, x509 } from '../../../node-common/pki';
+import type { Certificate } from './certificates';
+import { ECDSA_P256, type KeyPair } from './keys';
+import { x509 } from './x509';
+
+/** What a server certificate covers. */
+export interface ServerNames {
+  dnsNames: string[];
+  ipAddresses: string[];
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -49,7 +56,7 @@ function period({ now, validityMs }: Validity, issuer?: Certificate) {
 export async function createRootCa(keys: KeyPair, name: string, validity: Validity): Promise<Certificate> {
   return x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serialNumber(),
-    name: [{ CN: [name], O: ['Fleetterm'] }],
+    name: [{ CN: [name] }, { O: ['Fleetterm'] }],
     keys,
     signingAlgorithm: ECDSA_P256,
     ...period(validity),
