@@ -40,8 +40,12 @@ function say(line = '') {
   process.stdout.write(`${line}\n`);
 }
 
+/** Runs a broker command; its error output is kept for the error it throws, not shown. */
 function brokerCommand(args) {
-  return execFileSync(process.execPath, [bins.broker, ...args, '--data', paths.brokerData], { encoding: 'utf8' });
+  return execFileSync(process.execPath, [bins.broker, ...args, '--data', paths.brokerData], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /**
@@ -172,6 +176,7 @@ try {
   say(`Fleetterm is running on ${url}`);
   say(`  broker data:  ${rel}/broker   agent state: ${rel}/agent   logs: ${rel}/logs`);
   say(`  this machine: ${machineName} (labels env=local)`);
+  say(`  consoles: plain HTTP on loopback (development mode); the agent: mutual TLS on 127.0.0.1:${agentPort}`);
   say('');
   say('In another terminal, from this folder:');
   say(`  export FLEETTERM_BROKER=${url}`);

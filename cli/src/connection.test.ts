@@ -68,14 +68,10 @@ describe('connection settings', () => {
     }
   });
 
-  it('recognises an enrolment token or a machine credential given by mistake', () => {
+  it('recognises an enrolment token given by mistake', () => {
     expect(resolveConnection({ token: 'fte_x' }, {})).toMatchObject({
       ok: false,
       error: expect.stringMatching(/enrolment token/),
-    });
-    expect(resolveConnection({ token: 'ftm_x' }, {})).toMatchObject({
-      ok: false,
-      error: expect.stringMatching(/machine credential/),
     });
   });
 });

@@ -48,11 +48,6 @@ export function checkToken(token: string | undefined): Result<string, string> {
       `that is an enrolment token (fte_…), which enrols an agent; fleetterm needs an API token (ftk_…). ${TOKEN_HINT}`,
     );
   }
-  if (trimmed.startsWith('ftm_')) {
-    return err(
-      `that is a machine credential (ftm_…), which belongs to an agent; fleetterm needs an API token (ftk_…). ${TOKEN_HINT}`,
-    );
-  }
   return ok(trimmed);
 }
 

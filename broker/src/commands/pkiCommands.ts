@@ -28,6 +28,8 @@ function machinesByCa(dataDir: string): Map<string, number> | undefined {
   return new Map(withStore(dataDir, (store) => store.countMachinesByCa()).map((row) => [row.caPin, row.machines]));
 }
 
+const machineCount = (n: number): string => `${n} machine${n === 1 ? '' : 's'}`;
+
 function report(
   ca: CertificateAuthority,
   server: ServerCertificate | null,
@@ -68,8 +70,8 @@ function report(
     const [current, previous] = roots;
     process.stdout.write(
       `\nRotation under way: agents move to the new CA at their next renewal.\n` +
-        `  new CA:      ${current?.pin} (${current?.machines} machines)\n` +
-        `  previous CA: ${previous?.pin} (${previous?.machines} machines, still trusted)\n` +
+        `  new CA:      ${current?.pin} (${machineCount(current?.machines ?? 0)})\n` +
+        `  previous CA: ${previous?.pin} (${machineCount(previous?.machines ?? 0)}, still trusted)\n` +
         `Retire the previous CA with \`fleetterm-broker ca retire\` once it has no machines left ` +
         '(at most the agent certificate lifetime, 7 days, after the rotation).\n',
     );
