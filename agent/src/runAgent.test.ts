@@ -9,7 +9,14 @@ import { spkiPin } from '../../node-common/pki';
 import { identityPath } from './identity';
 import { AgentError, ensureEnrolled, runAgent, type RunOptions } from './runAgent';
 import type { SessionManager } from './sessionManager';
-import { enrolledAs, FAKE_MACHINE_ID, FakeBroker, otherRoot, type FakeBrokerOptions } from './testing/fakeBroker';
+import {
+  enrolledAs,
+  FAKE_MACHINE_ID,
+  FakeBroker,
+  otherRoot,
+  type FakeAgentConnection,
+  type FakeBrokerOptions,
+} from './testing/fakeBroker';
 import { LogCapture } from './testing/logCapture';
 import { AGENT_VERSION } from './version';
 
@@ -25,6 +32,21 @@ async function setup(options: Partial<FakeBrokerOptions> = {}) {
   const stateDir = join(mkdtempSync(join(tmpdir(), 'fleetterm-agent-run-')), 'state');
   cleanups.push(() => rmSync(join(stateDir, '..'), { recursive: true, force: true }));
   return { broker, stateDir };
+}
+
+/** Opens an exec session on channel 1 as the broker would, and waits for the agent's `opened`. */
+async function openExec(connection: FakeAgentConnection, sessionId: string, command: string): Promise<void> {
+  connection.send({
+    type: 'open',
+    channel: 1,
+    sessionId,
+    operator: 'alice',
+    mode: 'exec',
+    command,
+    cols: 80,
+    rows: 24,
+  });
+  await connection.next('opened');
 }
 
 /** Starts the agent in this process; `stop()` aborts it as SIGTERM would. */
@@ -187,17 +209,7 @@ describe('enrolment and the agent’s run', () => {
     const agent = start({ broker: broker.httpUrl, enrollToken: 'fte_one-time', caPin: broker.caPin, stateDir });
     const connection = await broker.connection(0);
     connection.welcome();
-    connection.send({
-      type: 'open',
-      channel: 1,
-      sessionId: 'shutdown-1',
-      operator: 'alice',
-      mode: 'exec',
-      command: 'sleep 100',
-      cols: 80,
-      rows: 24,
-    });
-    await connection.next('opened');
+    await openExec(connection, 'shutdown-1', 'sleep 100');
     expect(await agent.stop()).toBe(0);
     expect(await connection.next('exit')).toMatchObject({ channel: 1, reason: { code: 'AGENT_SHUTDOWN' } });
     expect(await connection.closed).toEqual({ code: 1000, reason: 'agent stopping' });
@@ -215,17 +227,7 @@ describe('enrolment and the agent’s run', () => {
     const agent = start({ broker: broker.httpUrl, enrollToken: 'fte_one-time', caPin: broker.caPin, stateDir });
     const connection = await broker.connection(0);
     connection.welcome();
-    connection.send({
-      type: 'open',
-      channel: 1,
-      sessionId: 'renewal-1',
-      operator: 'alice',
-      mode: 'exec',
-      command: 'read x; echo "got $x"',
-      cols: 80,
-      rows: 24,
-    });
-    await connection.next('opened');
+    await openExec(connection, 'renewal-1', 'read x; echo "got $x"');
     const before = readFileSync(identityPath(stateDir, 'certificate'), 'utf8');
     const { csr } = await connection.next('renew', () => true, 5000);
     connection.send({ type: 'renewed', certificate: await broker.signCsr(csr), caRoots: broker.caRoots });

@@ -13,7 +13,7 @@ import { CheckpointKey } from './audit/checkpointKey';
 import { createApiHandler } from './http/apiHandler';
 import { HttpError, sendError } from './http/httpError';
 import { AGENT_PATH, createUpgradeHandler } from './http/upgradeHandler';
-import { DEFAULT_AGENT_PORT, formatHost, formatHttpUrl, isLoopbackHost } from './listenAddress';
+import { DEFAULT_AGENT_PORT, formatHost, formatHttpUrl, isLoopbackHost, urlHost } from './listenAddress';
 import { silentLogger, type Logger } from '../../node-common/logger';
 import { Relay } from './relay/relay';
 import { openSqliteStore } from './store/openSqliteStore';
@@ -211,7 +211,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       agentCertValidityMs: options.agentCertValidityMs,
       agentUrl: (req) =>
         options.agentUrl ??
-        `wss://${requestHost(req, formatHost(agentAddress.address, agentAddress.port).replace(/:\d+$/, ''))}:${agentAddress.port}${AGENT_PATH}`,
+        `wss://${requestHost(req, urlHost(agentAddress.address))}:${agentAddress.port}${AGENT_PATH}`,
     });
     const consoleServer = insecure ? createServer(api) : createHttpsServer(tls.consoleContext(), api);
     servers.push(consoleServer);

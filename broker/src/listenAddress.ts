@@ -29,9 +29,14 @@ export function parseListenAddress(text: string, flag = '--listen'): Result<List
   return ok({ host, port });
 }
 
-/** `host:port` as a URL writes it: IPv6 in brackets. */
+/** A host as a URL writes it: IPv6 in brackets. */
+export function urlHost(host: string): string {
+  return isIPv6(host) ? `[${host}]` : host;
+}
+
+/** `host:port` as a URL writes it. */
 export function formatHost(host: string, port: number): string {
-  return `${isIPv6(host) ? `[${host}]` : host}:${port}`;
+  return `${urlHost(host)}:${port}`;
 }
 
 /** The URL to reach a listener: loopback aliases stay as they are, IPv6 in brackets. */

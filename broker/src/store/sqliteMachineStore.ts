@@ -134,17 +134,20 @@ export class SqliteMachineStore {
          FROM machines m WHERE m.revoked_at IS NULL ORDER BY m.name`,
       )
       .all() as Array<MachineRow & { open_sessions: number }>;
-    return rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      labels: parseLabels(row.labels),
-      os: row.os,
-      arch: row.arch,
-      hostname: row.hostname,
-      online: row.online === 1,
-      lastSeen: iso(row.last_seen),
-      sessions: row.open_sessions,
-    }));
+    return rows.map((row) => {
+      const { id, name, labels, os, arch, hostname, online } = toMachine(row);
+      return {
+        id,
+        name,
+        labels,
+        os,
+        arch,
+        hostname,
+        online,
+        lastSeen: iso(row.last_seen),
+        sessions: row.open_sessions,
+      };
+    });
   }
 
   revoke(name: string, now: number): Machine | undefined {
