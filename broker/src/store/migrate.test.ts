@@ -27,9 +27,18 @@ describe('migrations', () => {
       'audit_events',
       'audit_head',
       'enroll_tokens',
+      'invitations',
       'machine_certificates',
       'machines',
+      'passkeys',
+      'policies',
+      'recovery_codes',
       'sessions',
+      'signin_sessions',
+      'terminal_tokens',
+      'totp',
+      'users',
+      'webauthn_challenges',
     ]);
     db.close();
   });

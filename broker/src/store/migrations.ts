@@ -121,4 +121,103 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX machine_certificates_machine ON machine_certificates(machine_id, issued_at DESC);
   `,
+  // 4: operators (issue 4): users and their invitations, passkeys, TOTP, sign-in sessions, one-time terminal
+  // tokens, access policies; API tokens become bound to a user with explicit scopes.
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    -- The operator identity in sessions and the audit log; unique among enabled users.
+    name TEXT NOT NULL,
+    display_name TEXT NOT NULL DEFAULT '',
+    role TEXT NOT NULL CHECK (role IN ('admin', 'operator', 'auditor')),
+    created_at INTEGER NOT NULL,
+    disabled_at INTEGER
+  );
+  CREATE UNIQUE INDEX users_live_name ON users(name) WHERE disabled_at IS NULL;
+  -- One-time registration links: the first admin's (created_by NULL) and admins' invitations.
+  CREATE TABLE invitations (
+    hash TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'operator', 'auditor')),
+    name TEXT,
+    created_by TEXT REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER,
+    user_id TEXT REFERENCES users(id)
+  );
+  CREATE TABLE passkeys (
+    -- The WebAuthn credential id, base64url.
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    name TEXT NOT NULL,
+    public_key BLOB NOT NULL,
+    counter INTEGER NOT NULL DEFAULT 0,
+    transports TEXT NOT NULL DEFAULT '[]',
+    backed_up INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER
+  );
+  CREATE INDEX passkeys_user ON passkeys(user_id);
+  -- Single use (deleted when consumed) and short-lived.
+  CREATE TABLE webauthn_challenges (
+    challenge TEXT PRIMARY KEY,
+    purpose TEXT NOT NULL CHECK (purpose IN ('register', 'sign-in', 'step-up')),
+    user_id TEXT REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE TABLE totp (
+    user_id TEXT PRIMARY KEY REFERENCES users(id),
+    -- AES-256-GCM with the key in <data>/secrets/, never the plain secret.
+    secret_encrypted TEXT NOT NULL,
+    confirmed_at INTEGER,
+    -- The newest time step accepted: a code is never accepted twice.
+    last_step INTEGER,
+    failures INTEGER NOT NULL DEFAULT 0,
+    locked_until INTEGER
+  );
+  CREATE TABLE recovery_codes (
+    hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    used_at INTEGER
+  );
+  CREATE INDEX recovery_codes_user ON recovery_codes(user_id);
+  CREATE TABLE signin_sessions (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    -- The current refresh secret's hash; rotated at every refresh.
+    refresh_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    -- The newest passkey or TOTP check in this session: the step-up window starts here.
+    verified_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    user_agent TEXT NOT NULL DEFAULT '',
+    remote TEXT NOT NULL DEFAULT ''
+  );
+  CREATE INDEX signin_sessions_user ON signin_sessions(user_id);
+  CREATE TABLE terminal_tokens (
+    hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    signin_session_id TEXT NOT NULL REFERENCES signin_sessions(id),
+    machine_id TEXT NOT NULL REFERENCES machines(id),
+    login_user TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    spent_at INTEGER
+  );
+  -- Who may open shells where, as whom: subjects (JSON ["role:operator", "user:alice"]) on machines
+  -- matching every label of selector (JSON object) as any of login_users (JSON array).
+  CREATE TABLE policies (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    subjects TEXT NOT NULL,
+    selector TEXT NOT NULL DEFAULT '{}',
+    login_users TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  ALTER TABLE api_tokens ADD COLUMN user_id TEXT REFERENCES users(id);
+  ALTER TABLE api_tokens ADD COLUMN scopes TEXT NOT NULL DEFAULT '["shell","exec","read"]';
+  `,
 ];
