@@ -38,6 +38,7 @@ describe('bad input', () => {
   async function rawConsole(): Promise<{ ws: WebSocket; messages: string[]; closed: Promise<number> }> {
     const ws = new WebSocket(`${fleet.url.replace('http', 'ws')}/ws/console`, {
       headers: { authorization: `Bearer ${fleet.operatorToken}` },
+      origin: fleet.url,
     });
     const messages: string[] = [];
     ws.on('message', (data, isBinary) => {

@@ -12,6 +12,7 @@ import { AuditLog } from './audit/auditLog';
 import { CheckpointKey } from './audit/checkpointKey';
 import { createApiHandler } from './http/apiHandler';
 import { HttpError, sendError } from './http/httpError';
+import { parseAllowedOrigins } from './http/originCheck';
 import { AGENT_PATH, createUpgradeHandler } from './http/upgradeHandler';
 import { DEFAULT_AGENT_PORT, formatHost, formatHttpUrl, isLoopbackHost, urlHost } from './listenAddress';
 import { silentLogger, type Logger } from '../../node-common/logger';
@@ -45,6 +46,8 @@ export interface BrokerOptions {
   tlsKeyFile?: string;
   /** The agent listener URL handed to enrolling agents; default: the host they enrolled through, agentPort. */
   agentUrl?: string;
+  /** Origins besides the broker's own that may open console links (see http/originCheck.ts). */
+  allowedOrigins?: string[];
   /** Lifetime of agent certificates; default 7 days (tests shorten it to see renewals). */
   agentCertValidityMs?: number;
   /** Default: a silent logger. */
@@ -188,7 +191,15 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       agentReplyTimeoutMs: options.agentReplyTimeoutMs ?? DEFAULT_AGENT_REPLY_TIMEOUT_MS,
       tokenRecheckIntervalMs: options.tokenRecheckIntervalMs ?? DEFAULT_TOKEN_RECHECK_INTERVAL_MS,
     });
-    const { wss, onUpgrade } = createUpgradeHandler({ store, relay, log, now, audit });
+    const { wss, onUpgrade } = createUpgradeHandler({
+      store,
+      relay,
+      log,
+      now,
+      audit,
+      consoleSecure: !insecure,
+      allowedOrigins: parseAllowedOrigins(options.allowedOrigins ?? []),
+    });
 
     const agentServer = createHttpsServer(
       { ...tls.agentContext(), requestCert: true, rejectUnauthorized: true },

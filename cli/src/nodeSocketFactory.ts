@@ -61,6 +61,8 @@ export class NodeWebSocket implements WebSocketLike {
       // CPU and memory per link for little gain, and the broker disables it too.
       perMessageDeflate: false,
       headers: { Authorization: `Bearer ${options.token}` },
+      // The broker refuses console links without its own origin (a browser page elsewhere would send its own).
+      origin: new URL(options.url).origin.replace(/^ws/, 'http'),
       handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
       maxPayload: MAX_FRAME_BYTES,
       ...(options.ca ? { ca: options.ca } : {}),

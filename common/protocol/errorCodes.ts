@@ -53,6 +53,7 @@ export const ERROR_CODES = {
   // Access.
   UNAUTHORIZED: 'The token is missing, unknown, expired or revoked.',
   FORBIDDEN: 'Your role does not allow this.',
+  POLICY_DENIED: 'No access policy lets you open this shell; the message names the policies that apply to you.',
   BAD_REQUEST: 'The request was malformed; the message says which field.',
   NOT_FOUND: 'No such endpoint.',
   RATE_LIMITED: 'Too many requests; wait a moment and retry.',

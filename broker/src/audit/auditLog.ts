@@ -14,6 +14,8 @@ export const AUDIT_EVENT_TYPES = [
   'machine.revoked',
   'ca.rotated',
   'ca.retired',
+  'policy.added',
+  'policy.removed',
   'token.created',
   'token.revoked',
   'link.refused',

@@ -5,6 +5,7 @@ import { CliError } from './cliSupport';
 import { machinesCommand } from './machineCommands';
 import { sessionsCommand } from './sessionCommands';
 import { caCommand, initCommand } from './pkiCommands';
+import { policyCommand } from './policyCommands';
 import { serveCommand } from './serveCommand';
 import { enrollTokenCommand, tokenCommand } from './tokenCommands';
 
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     enrollTokenCommand(),
     tokenCommand(),
     machinesCommand(),
+    policyCommand(),
     sessionsCommand(),
     caCommand(),
     auditCommand(),

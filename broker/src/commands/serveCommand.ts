@@ -15,6 +15,7 @@ interface ServeFlags {
   tlsCert?: string;
   tlsKey?: string;
   agentUrl?: string;
+  allowedOrigin: string[];
   devInsecureHttp?: boolean;
   logFormat: LogFormat;
 }
@@ -67,6 +68,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       tlsCertFile: flags.tlsCert,
       tlsKeyFile: flags.tlsKey,
       agentUrl: flags.agentUrl,
+      allowedOrigins: flags.allowedOrigin,
       devInsecureHttp: flags.devInsecureHttp,
       logger: log,
     });
@@ -111,6 +113,12 @@ export function serveCommand(): Command {
     .option(
       '--agent-url <url>',
       'the agent listener URL handed to enrolling agents (default: the host they enrolled through, agent port)',
+    )
+    .option(
+      '--allowed-origin <origin>',
+      "another origin whose pages may open console links besides the broker's own; repeat for more",
+      collect,
+      [],
     )
     .addOption(
       new Option(

@@ -9,6 +9,7 @@ import type { Logger } from '../../../node-common/logger';
 import type { Relay } from '../relay/relay';
 import type { Store } from '../store/store';
 import { HttpError } from './httpError';
+import { originAllowed } from './originCheck';
 import { refuseUpgrade as refuse } from './refuseUpgrade';
 import { requestPath } from './requestPath';
 
@@ -18,6 +19,10 @@ export interface UpgradeDeps {
   log: Logger;
   now: () => number;
   audit: AuditLog;
+  /** Whether the console listener speaks TLS (its origin's scheme). */
+  consoleSecure: boolean;
+  /** Origins besides the broker's own that may open console links. */
+  allowedOrigins: ReadonlySet<string>;
 }
 
 export const AGENT_PATH = '/ws/agent';
@@ -82,6 +87,10 @@ export function createUpgradeHandler(deps: UpgradeDeps): {
           refuse(socket, error);
         };
         if (listener === 'agent') {
+          // Agents are programs, never pages: an Origin means a browser was made to call here.
+          if (req.headers.origin !== undefined) {
+            return refuseLink(new HttpError(403, 'FORBIDDEN', 'the agent endpoint does not accept browser requests'));
+          }
           const peer = (req.socket as TLSSocket).getPeerX509Certificate?.();
           const identity = authenticateMachineCertificate(deps.store, peer);
           if (!identity.ok) {
@@ -91,6 +100,8 @@ export function createUpgradeHandler(deps: UpgradeDeps): {
           const { machine, notAfter } = identity.value;
           return accept(req, socket, head, (ws) => deps.relay.acceptAgent(ws, machine, notAfter));
         }
+        const origin = originAllowed(req, deps.consoleSecure, deps.allowedOrigins);
+        if (!origin.ok) return refuseLink(new HttpError(403, 'FORBIDDEN', origin.reason));
         const operator = authenticateOperator(deps.store, req.headers.authorization, deps.now());
         if (!operator) {
           return refuseLink(

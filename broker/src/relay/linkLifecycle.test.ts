@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode, PROTOCOL_VERSION } from '../../../common/protocol';
-import { TestBroker } from '../testing/testBroker';
+import { agentTlsOptions, TestBroker } from '../testing/testBroker';
 import { WsPeer } from '../testing/wsPeer';
 
 let t: TestBroker;
@@ -130,5 +130,37 @@ describe('shutdown', () => {
     await t.broker.close();
     expect((await agent.closed).code).toBe(CloseCode.GOING_AWAY);
     expect((await console.closed).code).toBe(CloseCode.GOING_AWAY);
+  });
+});
+
+describe('origins', () => {
+  it('refuses a console upgrade with a foreign or missing Origin with 403, before looking at the token', async () => {
+    t = await TestBroker.start();
+    const token = t.apiToken('operator');
+    for (const origin of ['https://evil.example', '']) {
+      const refusal = await WsPeer.refusal(t.wsUrl('/ws/console'), token, { origin });
+      expect(refusal).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    }
+    // Same host, other scheme: not ours either.
+    const https = await WsPeer.refusal(t.wsUrl('/ws/console'), token, { origin: t.url.replace('http:', 'https:') });
+    expect(https.status).toBe(403);
+  });
+
+  it('accepts an origin an admin allowed', async () => {
+    t = await TestBroker.start({ allowedOrigins: ['https://console.example.org'] });
+    const peer = await WsPeer.connect(t.wsUrl('/ws/console'), t.apiToken('operator'), {
+      origin: 'https://console.example.org',
+    });
+    peer.close();
+  });
+
+  it('refuses any browser Origin on the agent endpoint, even with a valid certificate', async () => {
+    t = await TestBroker.start();
+    const { identity } = await t.enroll('web-1');
+    const refusal = await WsPeer.refusal(t.broker.agentUrl, undefined, {
+      ...agentTlsOptions(identity, t.caRoots()),
+      origin: t.url,
+    });
+    expect(refusal).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
   });
 });

@@ -6,6 +6,7 @@ import {
   type ConsoleOpen,
   type ErrorCode,
 } from '../../../common/protocol';
+import { decideAccess } from '../auth/accessPolicy';
 import { mayOpenSessions, tokenStillLive } from '../auth/authenticate';
 import type { ConsoleLink } from './consoleLink';
 import type { Relay } from './relay';
@@ -35,7 +36,12 @@ function fromStore<T>(
 }
 
 /** Refusals that are access decisions (audited as `access.denied`); the others are `session.refused`. */
-const DENIALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['UNAUTHORIZED', 'FORBIDDEN', 'SESSION_NOT_YOURS']);
+const DENIALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'POLICY_DENIED',
+  'SESSION_NOT_YOURS',
+]);
 
 /** Refuses an open or attach on its channel, and audits the refusal with what was asked for. */
 function refuseRequest(
@@ -49,7 +55,7 @@ function refuseRequest(
   relay.audit.record(DENIALS.has(code) ? 'access.denied' : 'session.refused', {
     actor: consoleLink.operator.name,
     target: request.type === 'open' ? request.machine : request.sessionId,
-    detail: { request: request.type, code },
+    detail: { request: request.type, code, ...(code === 'POLICY_DENIED' ? { reason: message } : {}) },
   });
 }
 
@@ -139,6 +145,13 @@ export function openSession(relay: Relay, consoleLink: ConsoleLink, message: Con
         'check that fleetterm-agent runs there and can reach the broker',
     );
   }
+  const policies = fromStore(relay, consoleLink, channel, 'read the access policies', () => relay.store.listPolicies());
+  if (policies === STORE_FAILED) return;
+  const access = decideAccess(
+    { operator: consoleLink.operator, machine: agent.machine, loginUser: message.loginUser },
+    policies,
+  );
+  if (!access.allowed) return refuseRequest(relay, consoleLink, message, 'POLICY_DENIED', access.reason);
   const sessionId = randomUUID();
   const command = message.mode === 'exec' ? (message.command ?? null) : null;
   const inserted = fromStore(relay, consoleLink, channel, 'record the new session', () =>

@@ -23,6 +23,8 @@ import type {
 } from './store';
 import { SqliteAuditStore } from './sqliteAuditStore';
 import { iso, SqliteMachineStore } from './sqliteMachineStore';
+import { SqlitePolicyStore } from './sqlitePolicyStore';
+import type { AccessPolicy } from '../auth/accessPolicy';
 
 interface ApiTokenRow {
   id: string;
@@ -73,10 +75,12 @@ export class SqliteStore implements Store {
   private closed = false;
   private readonly audit: SqliteAuditStore;
   private readonly machines: SqliteMachineStore;
+  private readonly policies: SqlitePolicyStore;
 
   constructor(readonly db: Database.Database) {
     this.audit = new SqliteAuditStore(db);
     this.machines = new SqliteMachineStore(db);
+    this.policies = new SqlitePolicyStore(db);
   }
 
   checkEnrollToken(tokenHash: string, requestedName: string | undefined, now: number): Result<void, EnrollRefusal> {
@@ -174,6 +178,18 @@ export class SqliteStore implements Store {
     return this.db
       .prepare('UPDATE api_tokens SET revoked_at = ? WHERE (id = ? OR name = ?) AND revoked_at IS NULL')
       .run(now, idOrName, idOrName).changes;
+  }
+
+  listPolicies(): AccessPolicy[] {
+    return this.policies.list();
+  }
+
+  addPolicy(policy: AccessPolicy): boolean {
+    return this.policies.add(policy);
+  }
+
+  removePolicy(name: string): boolean {
+    return this.policies.remove(name);
   }
 
   insertSession(session: NewSession): void {

@@ -1,4 +1,5 @@
 import type { Labels } from '../../../common/labels';
+import type { AccessPolicy } from '../auth/accessPolicy';
 import type { Result } from '../../../common/result';
 import type { SessionMode } from '../../../common/protocol';
 
@@ -45,6 +46,14 @@ export interface Store {
   listApiTokens(): ApiTokenRecord[];
   /** Revokes the token with this id, or every live token with this name. Returns how many. */
   revokeApiTokens(idOrName: string, now: number): number;
+
+  // ------------------------------------------------------------ access policies
+  /** By name. */
+  listPolicies(): AccessPolicy[];
+  /** False when a policy has that name already. */
+  addPolicy(policy: AccessPolicy): boolean;
+  /** False when no policy has that name. */
+  removePolicy(name: string): boolean;
 
   // ------------------------------------------------------------ sessions
   insertSession(session: NewSession): void;

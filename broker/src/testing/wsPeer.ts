@@ -35,12 +35,19 @@ export class WsPeer {
     );
   }
 
-  /** Opens a link; rejects with a Refusal when the upgrade is answered with an HTTP error. */
+  /**
+   * Opens a link; rejects with a Refusal when the upgrade is answered with an
+   * HTTP error. A console link sends the broker's own origin, as the real
+   * clients do, unless `options.origin` says otherwise (`''`: none).
+   */
   static connect(url: string, token?: string, options: WebSocket.ClientOptions = {}): Promise<WsPeer> {
     return new Promise((resolve, reject) => {
+      const target = new URL(url);
+      const origin = target.pathname === '/ws/console' ? target.origin.replace(/^ws/, 'http') : undefined;
       const ws = new WebSocket(url, {
         headers: token ? { authorization: `Bearer ${token}` } : {},
         perMessageDeflate: false,
+        origin,
         ...options,
       });
       ws.once('open', () => resolve(new WsPeer(ws)));
@@ -54,9 +61,9 @@ export class WsPeer {
   }
 
   /** The HTTP refusal an upgrade gets (fails the test if a WebSocket opens instead). */
-  static async refusal(url: string, token?: string): Promise<Refusal> {
+  static async refusal(url: string, token?: string, options: WebSocket.ClientOptions = {}): Promise<Refusal> {
     try {
-      const peer = await WsPeer.connect(url, token);
+      const peer = await WsPeer.connect(url, token, options);
       peer.ws.terminate();
     } catch (error) {
       return error as Refusal;
