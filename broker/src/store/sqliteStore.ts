@@ -23,7 +23,9 @@ import type {
 } from './store';
 import { SqliteAuditStore } from './sqliteAuditStore';
 import { iso, SqliteMachineStore } from './sqliteMachineStore';
+import { SqlitePasskeyStore } from './sqlitePasskeyStore';
 import { SqlitePolicyStore } from './sqlitePolicyStore';
+import { SqliteTotpStore } from './sqliteTotpStore';
 import type { AccessPolicy } from '../auth/accessPolicy';
 
 interface ApiTokenRow {
@@ -76,11 +78,15 @@ export class SqliteStore implements Store {
   private readonly audit: SqliteAuditStore;
   private readonly machines: SqliteMachineStore;
   private readonly policies: SqlitePolicyStore;
+  readonly totp: SqliteTotpStore;
+  readonly passkeys: SqlitePasskeyStore;
 
   constructor(readonly db: Database.Database) {
     this.audit = new SqliteAuditStore(db);
     this.machines = new SqliteMachineStore(db);
     this.policies = new SqlitePolicyStore(db);
+    this.totp = new SqliteTotpStore(db);
+    this.passkeys = new SqlitePasskeyStore(db);
   }
 
   checkEnrollToken(tokenHash: string, requestedName: string | undefined, now: number): Result<void, EnrollRefusal> {

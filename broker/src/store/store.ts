@@ -1,5 +1,7 @@
 import type { Labels } from '../../../common/labels';
 import type { AccessPolicy } from '../auth/accessPolicy';
+import type { PasskeyStore } from '../auth/passkeys/passkeyStore';
+import type { TotpStore } from '../auth/totp/totpStore';
 import type { Result } from '../../../common/result';
 import type { SessionMode } from '../../../common/protocol';
 
@@ -80,6 +82,12 @@ export interface Store {
   auditHead(): AuditHead | undefined;
   /** Keeps the first checkpoint written for a seq (two processes may sign the same head). */
   addAuditCheckpoint(checkpoint: AuditCheckpoint): void;
+
+  // ------------------------------------------------------------ operators' second factors
+  /** TOTP secrets, steps and recovery codes (see auth/totp). */
+  readonly totp: TotpStore;
+  /** Passkeys and single-use WebAuthn challenges (see auth/passkeys). */
+  readonly passkeys: PasskeyStore;
 
   // ------------------------------------------------------------ changes
   /**
