@@ -4,6 +4,12 @@ import { createHash, randomBytes } from 'node:crypto';
 export const SecretPrefix = {
   ENROLL: 'fte_',
   API: 'ftk_',
+  /** A sign-in session's short-lived access token. */
+  ACCESS: 'fta_',
+  /** A sign-in session's rotating refresh secret. */
+  REFRESH: 'ftr_',
+  /** A one-time registration link (first admin, invitations). */
+  INVITE: 'fti_',
 } as const;
 export type SecretPrefix = (typeof SecretPrefix)[keyof typeof SecretPrefix];
 

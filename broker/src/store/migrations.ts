@@ -158,11 +158,12 @@ export const MIGRATIONS: readonly string[] = [
     last_used_at INTEGER
   );
   CREATE INDEX passkeys_user ON passkeys(user_id);
-  -- Single use (deleted when consumed) and short-lived.
+  -- Single use (deleted when consumed) and short-lived. No foreign key on user_id: a registration
+  -- challenge names the user its invitation will create.
   CREATE TABLE webauthn_challenges (
     challenge TEXT PRIMARY KEY,
     purpose TEXT NOT NULL CHECK (purpose IN ('register', 'sign-in', 'step-up')),
-    user_id TEXT REFERENCES users(id),
+    user_id TEXT,
     created_at INTEGER NOT NULL,
     expires_at INTEGER NOT NULL
   );
@@ -186,8 +187,13 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE signin_sessions (
     id TEXT PRIMARY KEY,
     user_id TEXT NOT NULL REFERENCES users(id),
-    -- The current refresh secret's hash; rotated at every refresh.
+    -- The current refresh secret's hash; rotated at every refresh. The one before it is kept: presenting
+    -- it again means a copy exists, and the session is revoked.
     refresh_hash TEXT NOT NULL UNIQUE,
+    previous_refresh_hash TEXT,
+    -- The current short-lived access token's hash and end.
+    access_hash TEXT NOT NULL UNIQUE,
+    access_expires_at INTEGER NOT NULL,
     created_at INTEGER NOT NULL,
     expires_at INTEGER NOT NULL,
     -- The newest passkey or TOTP check in this session: the step-up window starts here.

@@ -26,6 +26,8 @@ import { iso, SqliteMachineStore } from './sqliteMachineStore';
 import { SqlitePasskeyStore } from './sqlitePasskeyStore';
 import { SqlitePolicyStore } from './sqlitePolicyStore';
 import { SqliteTotpStore } from './sqliteTotpStore';
+import { SqliteUserStore } from './sqliteUserStore';
+import { SqliteSigninSessionStore } from './sqliteSigninSessionStore';
 import type { AccessPolicy } from '../auth/accessPolicy';
 
 interface ApiTokenRow {
@@ -78,6 +80,8 @@ export class SqliteStore implements Store {
   private readonly audit: SqliteAuditStore;
   private readonly machines: SqliteMachineStore;
   private readonly policies: SqlitePolicyStore;
+  readonly users: SqliteUserStore;
+  readonly signinSessions: SqliteSigninSessionStore;
   readonly totp: SqliteTotpStore;
   readonly passkeys: SqlitePasskeyStore;
 
@@ -85,6 +89,8 @@ export class SqliteStore implements Store {
     this.audit = new SqliteAuditStore(db);
     this.machines = new SqliteMachineStore(db);
     this.policies = new SqlitePolicyStore(db);
+    this.users = new SqliteUserStore(db);
+    this.signinSessions = new SqliteSigninSessionStore(db);
     this.totp = new SqliteTotpStore(db);
     this.passkeys = new SqlitePasskeyStore(db);
   }

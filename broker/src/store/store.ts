@@ -2,6 +2,8 @@ import type { Labels } from '../../../common/labels';
 import type { AccessPolicy } from '../auth/accessPolicy';
 import type { PasskeyStore } from '../auth/passkeys/passkeyStore';
 import type { TotpStore } from '../auth/totp/totpStore';
+import type { UserStore } from '../auth/users/userStore';
+import type { SigninSessionStore } from '../auth/signin/signinSessionStore';
 import type { Result } from '../../../common/result';
 import type { SessionMode } from '../../../common/protocol';
 
@@ -83,7 +85,11 @@ export interface Store {
   /** Keeps the first checkpoint written for a seq (two processes may sign the same head). */
   addAuditCheckpoint(checkpoint: AuditCheckpoint): void;
 
-  // ------------------------------------------------------------ operators' second factors
+  // ------------------------------------------------------------ operators
+  /** Users and their one-time registration links (see auth/users). */
+  readonly users: UserStore;
+  /** Sign-in sessions: access and refresh secrets, step-up times (see auth/signin). */
+  readonly signinSessions: SigninSessionStore;
   /** TOTP secrets, steps and recovery codes (see auth/totp). */
   readonly totp: TotpStore;
   /** Passkeys and single-use WebAuthn challenges (see auth/passkeys). */
