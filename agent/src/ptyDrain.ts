@@ -43,10 +43,12 @@ function isAlive(pid: number): boolean {
  *
  * 1. libuv ends a stream on POLLHUP after a short read (uv__stream_io), and a
  *    pty master never returns more than the line discipline's 4 KiB per
- *    read, so once the child has exited and closed the slave, the stream
- *    "ends" while the kernel still holds output: `head -c 100000` lost its
- *    tail in 6 of 50 runs. On `end` (before the socket is destroyed) we read
- *    the fd ourselves until EIO, which a master returns only when it is empty.
+ *    read, so once the last slave fd is closed, the stream "ends" while the
+ *    kernel still holds output: `head -c 100000` lost its tail in 6 of 50
+ *    runs. On `end` (before the socket is destroyed) we read the fd
+ *    ourselves until EIO, which a master returns only when it is empty.
+ *    (PtySession holds the slave open until the child is reaped, see
+ *    ptySessionHangup, so this end comes after `childGone`.)
  *
  * 2. While flow control has paused the socket, nothing reads, so the socket
  *    never closes; node-pty then destroys it 200 ms after the exit and the
@@ -57,9 +59,11 @@ function isAlive(pid: number): boolean {
  *    socket so it closes at once.
  *
  * Reading the fd with readSync is safe: the master is non-blocking, and on
- * Linux a read after the slave closed returns data or EIO, never EAGAIN
- * (n_tty_read waits for the pending flip-buffer work first). EAGAIN means a
- * process still holds the slave, and node-pty's own 200 ms cut-off applies.
+ * Linux n_tty_read flushes the pending flip-buffer work before it answers
+ * EAGAIN (slave still open, as while PtySession holds it) or EIO (slave
+ * closed), so either means the kernel holds nothing more for now. Whatever
+ * a process that still holds the slave writes later arrives through the
+ * resumed socket, until node-pty's own 200 ms cut-off.
  *
  * On Windows (no fd, no such socket) this does nothing.
  */

@@ -7,6 +7,7 @@ import type { LoginUser } from './loginUser';
 import { OutputCoalescer } from './outputCoalescer';
 import { endProcessGroup } from './processGroup';
 import { watchPtyDrain } from './ptyDrain';
+import { holdPtySlave } from './ptySessionHangup';
 import { StreamTail } from '../../common/streamTail';
 
 export interface PtySessionOptions {
@@ -104,12 +105,19 @@ export class PtySession {
     this.flow = new FlowControl(term, options.flowHighWatermark, options.flowLowWatermark);
     // With `encoding: null` node-pty delivers Buffers; its typings still say string.
     term.onData((data) => this.onPtyData(data as unknown as Buffer));
+    // Held until the child is reaped: a process that closes its terminal before it exits must not be hung up.
+    const slave = holdPtySlave(term);
     const drain = watchPtyDrain(term, {
       data: (chunk) => this.onPtyData(chunk),
-      childGone: () => this.flow.release(),
+      childGone: () => {
+        this.flow.release();
+        // The kernel's buffer is drained; releasing lets the read stream end, and node-pty emit the exit.
+        slave.dispose();
+      },
     });
     term.onExit(({ exitCode, signal }) => {
       drain.dispose();
+      slave.dispose();
       this.onPtyExit(exitCode, signal);
     });
   }
