@@ -9,6 +9,8 @@ import {
   MAX_CONSOLE_BUFFERED_BYTES,
 } from '../../common/protocol';
 import { AuditLog } from './audit/auditLog';
+import { OperatorAuth } from './auth/operatorAuth';
+import { SigninSessions } from './auth/signin/signinSessions';
 import { CheckpointKey } from './audit/checkpointKey';
 import { createApiHandler } from './http/apiHandler';
 import { HttpError, sendError } from './http/httpError';
@@ -176,12 +178,15 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       checkpointKey: CheckpointKey.loadOrCreate(options.dataDir),
       checkpointEvery: options.auditCheckpointEvery,
     });
+    const signins = new SigninSessions({ sessions: store.signinSessions, users: store.users });
+    const operators = new OperatorAuth(store, signins);
     const relay = new Relay({
       store,
       log,
       now,
       audit,
       tls,
+      operators,
       agentCertValidityMs: options.agentCertValidityMs,
       helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
@@ -197,6 +202,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       log,
       now,
       audit,
+      operators,
       consoleSecure: !insecure,
       allowedOrigins: parseAllowedOrigins(options.allowedOrigins ?? []),
     });
@@ -219,6 +225,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       now,
       audit,
       tls,
+      operators,
       agentCertValidityMs: options.agentCertValidityMs,
       agentUrl: (req) =>
         options.agentUrl ??

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { formatVersion, PROTOCOL_VERSION } from '../../../common/protocol';
 import type { AuditLog } from '../audit/auditLog';
-import { authenticateOperator, type Operator } from '../auth/authenticate';
+import type { Operator, OperatorAuth } from '../auth/operatorAuth';
 import type { Logger } from '../../../node-common/logger';
 import type { Store } from '../store/store';
 import type { BrokerTls } from '../tls/brokerTls';
@@ -16,6 +16,7 @@ export interface ApiDeps {
   now: () => number;
   audit: AuditLog;
   tls: BrokerTls;
+  operators: OperatorAuth;
   /** Lifetime of agent certificates (7 days unless a test shortens it). */
   agentCertValidityMs?: number;
   /** The agent listener's URL as an agent that reached us with this request should dial it. */
@@ -28,7 +29,7 @@ const SESSION_LIST_LIMIT = 200;
 type Handler = (req: IncomingMessage, deps: ApiDeps) => Promise<unknown> | unknown;
 
 function requireOperator(req: IncomingMessage, deps: ApiDeps): Operator {
-  const operator = authenticateOperator(deps.store, req.headers.authorization, deps.now());
+  const operator = deps.operators.authenticate(req.headers.authorization, deps.now());
   if (!operator) {
     throw new HttpError(
       401,

@@ -4,7 +4,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '../../../common/protocol';
 import type { AuditLog } from '../audit/auditLog';
 import type { TLSSocket } from 'node:tls';
-import { authenticateMachineCertificate, authenticateOperator } from '../auth/authenticate';
+import { authenticateMachineCertificate } from '../auth/authenticate';
+import type { OperatorAuth } from '../auth/operatorAuth';
 import type { Logger } from '../../../node-common/logger';
 import type { Relay } from '../relay/relay';
 import type { Store } from '../store/store';
@@ -19,6 +20,7 @@ export interface UpgradeDeps {
   log: Logger;
   now: () => number;
   audit: AuditLog;
+  operators: OperatorAuth;
   /** Whether the console listener speaks TLS (its origin's scheme). */
   consoleSecure: boolean;
   /** Origins besides the broker's own that may open console links. */
@@ -102,7 +104,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): {
         }
         const origin = originAllowed(req, deps.consoleSecure, deps.allowedOrigins);
         if (!origin.ok) return refuseLink(new HttpError(403, 'FORBIDDEN', origin.reason));
-        const operator = authenticateOperator(deps.store, req.headers.authorization, deps.now());
+        const operator = deps.operators.authenticate(req.headers.authorization, deps.now());
         if (!operator) {
           return refuseLink(
             new HttpError(

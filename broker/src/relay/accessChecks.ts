@@ -1,5 +1,4 @@
 import { CloseCode, defaultMessage } from '../../../common/protocol';
-import { tokenStillLive } from '../auth/authenticate';
 import type { AgentLink } from './agentLink';
 import type { Relay } from './relay';
 
@@ -13,9 +12,9 @@ export function closeLinksWithoutAccess(relay: Relay): void {
   const now = relay.options.now();
   try {
     for (const link of relay.consoleLinks()) {
-      if (tokenStillLive(relay.store, link.operator, now)) continue;
-      link.link.log.info({ tokenId: link.operator.tokenId }, 'console token no longer live');
-      link.link.close(CloseCode.REVOKED, 'the API token was revoked or has expired');
+      if (relay.options.operators.stillLive(link.operator, now)) continue;
+      link.link.log.info({ credential: link.operator.credential }, 'console credential no longer live');
+      link.link.close(CloseCode.REVOKED, 'the API token or sign-in was revoked or has expired');
     }
     for (const agent of relay.agentLinks()) {
       if (relay.store.findMachineById(agent.machine.id)?.revokedAt != null) revokeAgent(relay, agent);

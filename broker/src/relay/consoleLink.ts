@@ -12,7 +12,7 @@ import {
   type Ack,
   type Resize,
 } from '../../../common/protocol';
-import type { Operator } from '../auth/authenticate';
+import type { Operator } from '../auth/operatorAuth';
 import type { AgentLink } from './agentLink';
 import { Link } from './link';
 import type { Relay } from './relay';

@@ -8,7 +8,7 @@ import {
   type Hello,
   type Welcome,
 } from '../../../common/protocol';
-import type { Operator } from '../auth/authenticate';
+import type { Operator, OperatorAuth } from '../auth/operatorAuth';
 import type { AuditLog } from '../audit/auditLog';
 import type { Logger } from '../../../node-common/logger';
 import type { Machine, SessionEnd, Store } from '../store/store';
@@ -42,6 +42,8 @@ export interface RelayOptions extends LinkTimings {
   tokenRecheckIntervalMs: number;
   /** Signs renewed agent certificates. */
   tls: BrokerTls;
+  /** Checks that an open console link's credential still stands. */
+  operators: OperatorAuth;
   /** Lifetime of renewed agent certificates; default 7 days. */
   agentCertValidityMs?: number;
   now: () => number;

@@ -7,7 +7,7 @@ import {
   type ErrorCode,
 } from '../../../common/protocol';
 import { decideAccess } from '../auth/accessPolicy';
-import { mayOpenSessions, tokenStillLive } from '../auth/authenticate';
+import { mayOpenSessions } from '../auth/operatorAuth';
 import type { ConsoleLink } from './consoleLink';
 import type { Relay } from './relay';
 import { pendingRoute } from './route';
@@ -63,8 +63,8 @@ function refuseRequest(
 function mayUseChannel(relay: Relay, consoleLink: ConsoleLink, request: ConsoleOpen | ConsoleAttach): boolean {
   const { operator } = consoleLink;
   const { channel } = request;
-  const live = fromStore(relay, consoleLink, channel, 'check the API token', () =>
-    tokenStillLive(relay.store, operator, relay.options.now()),
+  const live = fromStore(relay, consoleLink, channel, 'check the credential', () =>
+    relay.options.operators.stillLive(operator, relay.options.now()),
   );
   if (live === STORE_FAILED) return false;
   if (!live) {
@@ -73,10 +73,12 @@ function mayUseChannel(relay: Relay, consoleLink: ConsoleLink, request: ConsoleO
       consoleLink,
       request,
       'UNAUTHORIZED',
-      'the API token of this link was revoked or has expired; create a new one with `fleetterm-broker token create`',
+      operator.credential.kind === 'signin'
+        ? 'your sign-in was revoked or has expired; sign in again'
+        : 'the API token of this link was revoked or has expired; create a new one with `fleetterm-broker token create`',
     );
-    consoleLink.link.log.info({ tokenId: operator.tokenId }, 'console token no longer live');
-    consoleLink.link.close(CloseCode.REVOKED, 'the API token was revoked or has expired');
+    consoleLink.link.log.info({ credential: operator.credential }, 'console credential no longer live');
+    consoleLink.link.close(CloseCode.REVOKED, 'the API token or sign-in was revoked or has expired');
     return false;
   }
   if (!mayOpenSessions(operator.role)) {

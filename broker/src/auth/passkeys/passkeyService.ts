@@ -139,12 +139,34 @@ export class PasskeyService {
     return options;
   }
 
+  /** Verifies a registration and stores the passkey (for a user who exists: adding another passkey). */
   async verifyRegistration(
     userId: string,
     response: unknown,
     passkeyName: string,
     now: number,
   ): Promise<Result<PasskeySummary, PasskeyRefusal>> {
+    const verified = await this.checkRegistration(userId, response, passkeyName, now);
+    return verified.ok ? this.storePasskey(verified.value) : verified;
+  }
+
+  /** Stores a passkey checkRegistration returned; PASSKEY_EXISTS when its credential id is taken. */
+  storePasskey(record: PasskeyRecord): Result<PasskeySummary, PasskeyRefusal> {
+    if (!this.store.addPasskey(record)) return err(refusal('PASSKEY_EXISTS'));
+    return ok(toSummary(record));
+  }
+
+  /**
+   * Verifies a registration response and returns the passkey to store,
+   * without storing it: a first registration creates its user and the
+   * passkey in one transaction (see the registration endpoint).
+   */
+  async checkRegistration(
+    userId: string,
+    response: unknown,
+    passkeyName: string,
+    now: number,
+  ): Promise<Result<PasskeyRecord, PasskeyRefusal>> {
     // Before the challenge is spent, so a bad name costs a retry of the request, not of the ceremony.
     const name = checkName(passkeyName);
     if (name === undefined) return err(refusal('PASSKEY_NAME_INVALID'));
@@ -189,8 +211,7 @@ export class PasskeyService {
       createdAt: now,
       lastUsedAt: null,
     };
-    if (!this.store.addPasskey(record)) return err(refusal('PASSKEY_EXISTS'));
-    return ok(toSummary(record));
+    return ok(record);
   }
 
   /**
