@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { WebSocketServer } from 'ws';
@@ -9,7 +9,14 @@ import {
   MAX_CONSOLE_BUFFERED_BYTES,
 } from '../../common/protocol';
 import { AuditLog } from './audit/auditLog';
+import { Accounts } from './auth/accounts';
 import { OperatorAuth } from './auth/operatorAuth';
+import { parseRelyingParty, type RelyingParty } from './auth/passkeys/relyingParty';
+import { PasskeyService } from './auth/passkeys/passkeyService';
+import { issueInvitation, registrationLink } from './auth/users/invitations';
+import { AUTH_BURST, AUTH_REFILL_MS } from './http/accountEndpoints';
+import { requireOperator } from './http/apiHandler';
+import { RateLimiter } from './http/rateLimiter';
 import { SigninSessions } from './auth/signin/signinSessions';
 import { CheckpointKey } from './audit/checkpointKey';
 import { createApiHandler } from './http/apiHandler';
@@ -50,6 +57,10 @@ export interface BrokerOptions {
   agentUrl?: string;
   /** Origins besides the broker's own that may open console links (see http/originCheck.ts). */
   allowedOrigins?: string[];
+  /** The passkey RP ID; default the first DNS name, else `localhost`. Never an IP address. */
+  passkeyRpId?: string;
+  /** The origins whose pages run passkey ceremonies; default the RP ID on the console listener's port. */
+  passkeyOrigins?: string[];
   /** Lifetime of agent certificates; default 7 days (tests shorten it to see renewals). */
   agentCertValidityMs?: number;
   /** Default: a silent logger. */
@@ -128,6 +139,22 @@ function listen(server: Server, host: string, port: number, flag: string): Promi
       resolve(server.address() as AddressInfo);
     });
   });
+}
+
+/**
+ * The WebAuthn relying party: the first DNS name of the server certificate
+ * (or `localhost`), on the console listener's scheme and port, unless set.
+ * An IP address is refused: WebAuthn does not work on one.
+ */
+function relyingPartyFor(options: BrokerOptions, port: number, secure: boolean): RelyingParty {
+  const rpId = options.passkeyRpId ?? options.dnsNames?.[0] ?? 'localhost';
+  const defaultPort = secure ? 443 : 80;
+  const origins = options.passkeyOrigins ?? [
+    `${secure ? 'https' : 'http'}://${rpId}${port === defaultPort ? '' : `:${port}`}`,
+  ];
+  const parsed = parseRelyingParty({ rpId, origins });
+  if (!parsed.ok) throw new Error(`passkeys: ${parsed.error.message}`);
+  return parsed.value;
 }
 
 /** Plain requests on the agent listener: it serves WebSocket links only. */
@@ -219,19 +246,11 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     const agentAddress = await listen(agentServer, agentHost, agentPort, '--agent-listen');
     const agentUrl = `wss://${formatHost(agentAddress.address, agentAddress.port)}${AGENT_PATH}`;
 
-    const api = createApiHandler({
-      store,
-      log,
-      now,
-      audit,
-      tls,
-      operators,
-      agentCertValidityMs: options.agentCertValidityMs,
-      agentUrl: (req) =>
-        options.agentUrl ??
-        `wss://${requestHost(req, urlHost(agentAddress.address))}:${agentAddress.port}${AGENT_PATH}`,
-    });
-    const consoleServer = insecure ? createServer(api) : createHttpsServer(tls.consoleContext(), api);
+    // The passkey origins name the listener's real port, known once it listens: until then nothing is served.
+    let api: RequestListener = (_req, res) => sendError(res, new HttpError(503, 'INTERNAL', 'the broker is starting'));
+    const consoleServer = insecure
+      ? createServer((req, res) => api(req, res))
+      : createHttpsServer(tls.consoleContext(), (req, res) => api(req, res));
     servers.push(consoleServer);
     consoleServer.on('upgrade', onUpgrade('console'));
     const address = await listen(consoleServer, host, port, '--listen');
@@ -240,6 +259,38 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       log.warn(
         { url, flag: '--dev-insecure-http' },
         'DEVELOPMENT MODE: the console listener serves plain HTTP on loopback; never use this on a shared machine',
+      );
+    }
+    const rp = relyingPartyFor(options, address.port, !insecure);
+    const passkeys = new PasskeyService({
+      rp,
+      store: store.passkeys,
+      hasOtherFactor: (userId) => store.totp.getTotp(userId)?.confirmedAt != null,
+    });
+    const accounts = new Accounts({ store, passkeys, signins, audit, now });
+    api = createApiHandler({
+      store,
+      log,
+      now,
+      audit,
+      tls,
+      accounts,
+      authLimiter: new RateLimiter(AUTH_BURST, AUTH_REFILL_MS),
+      requireOperator: (req) => requireOperator(operators, req, now()),
+      agentCertValidityMs: options.agentCertValidityMs,
+      agentUrl: (req) =>
+        options.agentUrl ??
+        `wss://${requestHost(req, urlHost(agentAddress.address))}:${agentAddress.port}${AGENT_PATH}`,
+    });
+    const consoleUrl = rp.origins[0] ?? url;
+    if (store.users.countUsers() === 0) {
+      const invitation = issueInvitation(store, { role: 'admin', name: null, createdBy: null, now: now() });
+      log.warn(
+        {
+          link: registrationLink(consoleUrl, invitation.secret),
+          expiresAt: new Date(invitation.expiresAt).toISOString(),
+        },
+        'no users yet: register the first admin with this one-time link',
       );
     }
 

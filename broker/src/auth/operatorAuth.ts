@@ -18,6 +18,9 @@ export interface Operator {
   role: Role;
 }
 
+/** Operator names end up in shell environments and logs: keep them plain. */
+export const OPERATOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
 /** Roles that may open shells and run commands; auditors may only list. */
 export function mayOpenSessions(role: Role): boolean {
   return role === 'admin' || role === 'operator';

@@ -5,6 +5,7 @@ import { parseLabels } from '../../../common/labels';
 import { ConsoleOpen } from '../../../common/protocol';
 import { cliActor } from '../audit/auditLog';
 import { isLive } from '../auth/authenticate';
+import { OPERATOR_NAME } from '../auth/operatorAuth';
 import { issueApiToken, issueEnrollToken } from '../auth/issueTokens';
 import { CertificateAuthority } from '../pki/certificateAuthority';
 import { PkiError } from '../pki/pkiError';
@@ -24,8 +25,6 @@ import {
 
 const DEFAULT_BROKER_URL = 'https://127.0.0.1:7420';
 const DEFAULT_AGENT_STATE = '~/.local/share/fleetterm/agent';
-/** Operator names end up in shell environments and logs: keep them plain. */
-const OPERATOR_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 

@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { formatVersion, PROTOCOL_VERSION } from '../../../common/protocol';
 import type { AuditLog } from '../audit/auditLog';
+import type { Accounts } from '../auth/accounts';
 import type { Operator, OperatorAuth } from '../auth/operatorAuth';
+import { ACCOUNT_ROUTES } from './accountEndpoints';
+import type { RateLimiter } from './rateLimiter';
 import type { Logger } from '../../../node-common/logger';
 import type { Store } from '../store/store';
 import type { BrokerTls } from '../tls/brokerTls';
@@ -12,11 +15,15 @@ import { requestPath } from './requestPath';
 
 export interface ApiDeps {
   store: Store;
+  accounts: Accounts;
+  /** Authentication endpoints' per-address limit. */
+  authLimiter: RateLimiter;
+  /** The operator behind the request's bearer secret, or a 401 thrown. */
+  requireOperator: (req: IncomingMessage) => Operator;
   log: Logger;
   now: () => number;
   audit: AuditLog;
   tls: BrokerTls;
-  operators: OperatorAuth;
   /** Lifetime of agent certificates (7 days unless a test shortens it). */
   agentCertValidityMs?: number;
   /** The agent listener's URL as an agent that reached us with this request should dial it. */
@@ -26,15 +33,16 @@ export interface ApiDeps {
 /** Most recent sessions returned by GET /api/v1/sessions. */
 const SESSION_LIST_LIMIT = 200;
 
-type Handler = (req: IncomingMessage, deps: ApiDeps) => Promise<unknown> | unknown;
+export type Handler = (req: IncomingMessage, deps: ApiDeps) => Promise<unknown> | unknown;
 
-function requireOperator(req: IncomingMessage, deps: ApiDeps): Operator {
-  const operator = deps.operators.authenticate(req.headers.authorization, deps.now());
+/** The operator behind a request's bearer secret (an API token or a sign-in's access token), or a 401. */
+export function requireOperator(operators: OperatorAuth, req: IncomingMessage, now: number): Operator {
+  const operator = operators.authenticate(req.headers.authorization, now);
   if (!operator) {
     throw new HttpError(
       401,
       'UNAUTHORIZED',
-      'send a live API token as `Authorization: Bearer ftk_…`; create one with `fleetterm-broker token create`',
+      'sign in, or send a live API token as `Authorization: Bearer ftk_…` (`fleetterm-broker token create`)',
     );
   }
   return operator;
@@ -48,16 +56,17 @@ const ROUTES: Record<string, Record<string, Handler>> = {
   '/api/v1/enroll': { POST: enroll },
   '/api/v1/machines': {
     GET: (req, deps) => {
-      requireOperator(req, deps);
+      deps.requireOperator(req);
       return { machines: deps.store.listMachines() };
     },
   },
   '/api/v1/sessions': {
     GET: (req, deps) => {
-      requireOperator(req, deps);
+      deps.requireOperator(req);
       return { sessions: deps.store.listSessions(SESSION_LIST_LIMIT) };
     },
   },
+  ...ACCOUNT_ROUTES,
 };
 
 /** The HTTP API of docs/PROTOCOL.md: JSON in and out, errors as `{error: {code, message}}`. */

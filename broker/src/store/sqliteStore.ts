@@ -318,6 +318,10 @@ export class SqliteStore implements Store {
     return this.audit.listCheckpoints();
   }
 
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   externalChangeCounter(): number {
     return this.db.pragma('data_version', { simple: true }) as number;
   }

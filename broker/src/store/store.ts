@@ -95,6 +95,9 @@ export interface Store {
   /** Passkeys and single-use WebAuthn challenges (see auth/passkeys). */
   readonly passkeys: PasskeyStore;
 
+  /** Runs `fn` atomically: everything it writes, or (when it throws) nothing. */
+  transaction<T>(fn: () => T): T;
+
   // ------------------------------------------------------------ changes
   /**
    * A number that changes whenever another process (a CLI command) commits

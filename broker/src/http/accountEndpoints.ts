@@ -1,0 +1,105 @@
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
+import type { AccountRefusal, Client } from '../auth/accounts';
+import type { ApiDeps, Handler } from './apiHandler';
+import { HttpError } from './httpError';
+import { readJsonBody } from './readJsonBody';
+
+/** Each address may try this many authentication requests at once, then one every 3 s. */
+export const AUTH_BURST = 20;
+export const AUTH_REFILL_MS = 3000;
+
+const RegisterOptionsBody = z.object({
+  invite: z.string().min(1).max(200),
+  name: z.string().min(1).max(64),
+  displayName: z.string().max(128).default(''),
+});
+
+const RegisterBody = RegisterOptionsBody.extend({
+  registrationId: z.string().uuid(),
+  passkeyName: z.string().min(1).max(64),
+  response: z.unknown(),
+});
+
+const SigninBody = z.object({ response: z.unknown() });
+const RefreshBody = z.object({ refreshToken: z.string().min(1).max(200) });
+
+async function body<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
+  const parsed = schema.safeParse(await readJsonBody(req));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new HttpError(400, 'BAD_REQUEST', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
+}
+
+function client(req: IncomingMessage): Client {
+  return { userAgent: req.headers['user-agent'] ?? '', remote: req.socket.remoteAddress ?? '' };
+}
+
+function refusal(refused: AccountRefusal): HttpError {
+  return new HttpError(refused.status, refused.code, refused.message);
+}
+
+/** Authentication endpoints are rate limited per address (429 with Retry-After, in seconds). */
+function limited(handler: Handler): Handler {
+  return (req, deps) => {
+    const taken = deps.authLimiter.take(req.socket.remoteAddress ?? '', deps.now());
+    if (!taken.ok) {
+      const seconds = Math.ceil(taken.retryAfterMs / 1000);
+      throw new HttpError(429, 'RATE_LIMITED', `too many sign-in attempts from this address; retry in ${seconds} s`, {
+        'retry-after': String(seconds),
+      });
+    }
+    return handler(req, deps);
+  };
+}
+
+/** People's accounts: registration with a link and a passkey, passkey sign-in, refresh, sign-out, who am I. */
+export const ACCOUNT_ROUTES: Record<string, Record<string, Handler>> = {
+  '/api/v1/register/options': {
+    POST: limited(async (req, deps) => {
+      const answer = await deps.accounts.registrationOptions(await body(req, RegisterOptionsBody), client(req));
+      if (!answer.ok) throw refusal(answer.error);
+      return answer.value;
+    }),
+  },
+  '/api/v1/register': {
+    POST: limited(async (req, deps) => {
+      const answer = await deps.accounts.register(await body(req, RegisterBody), client(req));
+      if (!answer.ok) throw refusal(answer.error);
+      return answer.value;
+    }),
+  },
+  '/api/v1/signin/options': {
+    POST: limited(async (_req, deps) => ({ options: await deps.accounts.signinOptions() })),
+  },
+  '/api/v1/signin': {
+    POST: limited(async (req, deps) => {
+      const answer = await deps.accounts.signin((await body(req, SigninBody)).response, client(req));
+      if (!answer.ok) throw refusal(answer.error);
+      return answer.value;
+    }),
+  },
+  '/api/v1/session/refresh': {
+    POST: limited(async (req, deps) => {
+      const answer = deps.accounts.refresh((await body(req, RefreshBody)).refreshToken);
+      if (!answer.ok) throw refusal(answer.error);
+      return { tokens: answer.value };
+    }),
+  },
+  '/api/v1/signout': {
+    POST: (req, deps) => {
+      const operator = deps.requireOperator(req);
+      if (operator.credential.kind !== 'signin') {
+        throw new HttpError(400, 'BAD_REQUEST', 'sign-out ends a sign-in; revoke API tokens with `token revoke`');
+      }
+      deps.accounts.signOut(operator.credential.sessionId, operator.name);
+      return { signedOut: true };
+    },
+  },
+  '/api/v1/me': {
+    GET: (req, deps) => {
+      const operator = deps.requireOperator(req);
+      return { name: operator.name, role: operator.role, credential: operator.credential.kind };
+    },
+  },
+};
