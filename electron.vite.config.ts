@@ -7,7 +7,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
 import type { Plugin } from 'vite';
-import { developmentContentSecurityPolicy, rendererContentSecurityPolicy } from './src-main/contentSecurityPolicy';
+import { developmentContentSecurityPolicy, rendererContentSecurityPolicy } from './common/contentSecurityPolicy';
 
 const root = import.meta.dirname;
 

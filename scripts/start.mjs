@@ -64,6 +64,7 @@ function startPart(name, args, readyMsg) {
     if (line.trim()) lastError = line.trim();
   });
   let ready = false;
+  const records = [];
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       log.write(`${line}\n`);
@@ -73,9 +74,10 @@ function startPart(name, args, readyMsg) {
       } catch {
         return;
       }
+      records.push(record);
       if (!ready && record.msg === readyMsg) {
         ready = true;
-        resolve({ child, record });
+        resolve({ child, record, records });
       }
     });
     child.once('exit', (code, signal) => {
@@ -122,7 +124,7 @@ async function ensureOperatorToken(url) {
 try {
   // The local demo's console listener speaks plain HTTP on loopback (the broker logs it as development mode);
   // the agent listener keeps mutual TLS with the CA in .fleetterm/broker/pki.
-  const { record } = await startPart(
+  const { record, records } = await startPart(
     'broker',
     [
       bins.broker,
@@ -174,6 +176,9 @@ try {
   const rel = relative(process.cwd(), home) || '.';
   say('');
   say(`Fleetterm is running on ${url}`);
+  const firstAdmin = records.find((r) => r.msg === 'no users yet: register the first admin with this one-time link');
+  say(`  web console:  ${record.consoleUrl} (passkeys need this name: localhost, not 127.0.0.1)`);
+  if (firstAdmin) say(`  first admin:  open ${firstAdmin.link} (one-time link, valid 24 h)`);
   say(`  broker data:  ${rel}/broker   agent state: ${rel}/agent   logs: ${rel}/logs`);
   say(`  this machine: ${machineName} (labels env=local)`);
   say(`  consoles: plain HTTP on loopback (development mode); the agent: mutual TLS on 127.0.0.1:${agentPort}`);
@@ -185,7 +190,7 @@ try {
   say(`  npx fleetterm shell ${machineName}`);
   say('  npx fleetterm exec --label env=local -- uname -a');
   say('');
-  say('The desktop and web console arrive in a later release. Ctrl-C stops everything.');
+  say('The web console has sign-in so far; terminals arrive with the console release. Ctrl-C stops everything.');
 } catch (error) {
   say(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
   if (String(error).includes('in use'))

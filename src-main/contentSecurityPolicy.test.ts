@@ -6,7 +6,7 @@ import {
   developmentContentSecurityPolicy,
   rendererContentSecurityPolicy,
   webConsoleContentSecurityPolicyHeader,
-} from './contentSecurityPolicy';
+} from '../common/contentSecurityPolicy';
 
 /** Directive name → sources, as a browser reads the policy. */
 function parsePolicy(policy: string): Map<string, string[]> {

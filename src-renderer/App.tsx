@@ -1,14 +1,28 @@
 import type { FleettermDesktopApi } from '../common/desktopApi';
 import { describeAppInfo } from './appInfoState';
 import { useAppInfo } from './useAppInfo';
+import { WebConsole, type WebLocation } from './webConsole/WebConsole';
 
 export interface AppProps {
   /** window.fleetterm inside the desktop app; undefined when served as the web console. */
   desktopApi: FleettermDesktopApi | undefined;
+  /** The page's location when served over http(s) by the broker; undefined elsewhere (file://, tests). */
+  location?: WebLocation;
 }
 
-/** Placeholder screen until the console issue brings the real UI. */
-export function App({ desktopApi }: AppProps) {
+/**
+ * Served by the broker, the page is the web console (registration and sign-in
+ * for now); in the desktop app, a placeholder until the console issue
+ * connects the app to a broker.
+ */
+export function App({ desktopApi, location }: AppProps) {
+  if (desktopApi === undefined && location) {
+    return <WebConsole location={location} navigate={(path) => window.history.replaceState(null, '', path)} />;
+  }
+  return <DesktopPlaceholder desktopApi={desktopApi} />;
+}
+
+function DesktopPlaceholder({ desktopApi }: Pick<AppProps, 'desktopApi'>) {
   const appInfo = useAppInfo(desktopApi);
   return (
     <main className="placeholder">

@@ -9,6 +9,9 @@ if (container === null) throw new Error('index.html has no #root element');
 
 createRoot(container).render(
   <StrictMode>
-    <App desktopApi={getDesktopApi()} />
+    <App
+      desktopApi={getDesktopApi()}
+      location={window.location.protocol.startsWith('http') ? window.location : undefined}
+    />
   </StrictMode>,
 );

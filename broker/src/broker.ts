@@ -17,6 +17,7 @@ import { issueInvitation, registrationLink } from './auth/users/invitations';
 import { AUTH_BURST, AUTH_REFILL_MS } from './http/accountEndpoints';
 import { requireOperator } from './http/apiHandler';
 import { RateLimiter } from './http/rateLimiter';
+import { createWebConsole } from './http/webConsole';
 import { SigninSessions } from './auth/signin/signinSessions';
 import { CheckpointKey } from './audit/checkpointKey';
 import { createApiHandler } from './http/apiHandler';
@@ -57,6 +58,8 @@ export interface BrokerOptions {
   agentUrl?: string;
   /** Origins besides the broker's own that may open console links (see http/originCheck.ts). */
   allowedOrigins?: string[];
+  /** The web console's files (the renderer build, `out/renderer`); without it only the API is served. */
+  webRoot?: string;
   /** The passkey RP ID; default the first DNS name, else `localhost`. Never an IP address. */
   passkeyRpId?: string;
   /** The origins whose pages run passkey ceremonies; default the RP ID on the console listener's port. */
@@ -270,6 +273,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     const accounts = new Accounts({ store, passkeys, signins, audit, now });
     api = createApiHandler({
       store,
+      webConsole: createWebConsole(options.webRoot),
       log,
       now,
       audit,
@@ -316,11 +320,13 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     log.info(
       {
         url,
+        consoleUrl,
         agentUrl,
         port: address.port,
         agentPort: agentAddress.port,
         dataDir: options.dataDir,
         caPin: tls.ca.caPin(),
+        passkeyRpId: rp.rpId,
       },
       'listening',
     );

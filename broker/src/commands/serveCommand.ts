@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { createBroker, InsecureListenError } from '../broker';
 import { parseBrokerUrl } from '../../../common/brokerUrl';
@@ -16,11 +17,17 @@ interface ServeFlags {
   tlsKey?: string;
   agentUrl?: string;
   allowedOrigin: string[];
+  webRoot: string;
+  passkeyRpId?: string;
+  passkeyOrigin: string[];
   devInsecureHttp?: boolean;
   logFormat: LogFormat;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Next to the bundle (broker/dist/main.js): the repository's out/renderer, which `npm run build` makes. */
+const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../out/renderer', import.meta.url));
 
 /** Resolves with the first SIGINT or SIGTERM; a second one during shutdown exits at once. */
 function untilSignal(): Promise<NodeJS.Signals> {
@@ -69,6 +76,9 @@ async function serve(flags: ServeFlags): Promise<void> {
       tlsKeyFile: flags.tlsKey,
       agentUrl: flags.agentUrl,
       allowedOrigins: flags.allowedOrigin,
+      webRoot: flags.webRoot,
+      passkeyRpId: flags.passkeyRpId,
+      passkeyOrigins: flags.passkeyOrigin.length > 0 ? flags.passkeyOrigin : undefined,
       devInsecureHttp: flags.devInsecureHttp,
       logger: log,
     });
@@ -113,6 +123,21 @@ export function serveCommand(): Command {
     .option(
       '--agent-url <url>',
       'the agent listener URL handed to enrolling agents (default: the host they enrolled through, agent port)',
+    )
+    .addOption(
+      new Option('--web-root <dir>', 'the web console files (the renderer build)')
+        .env('FLEETTERM_WEB_ROOT')
+        .default(DEFAULT_WEB_ROOT, 'out/renderer in the repository'),
+    )
+    .option(
+      '--passkey-rp-id <name>',
+      'the passkey relying party: a DNS name, never an IP address (default: the first --dns-name, else localhost)',
+    )
+    .option(
+      '--passkey-origin <origin>',
+      'a page origin that may run passkey ceremonies (default: the RP ID on the --listen port); repeat for more',
+      collect,
+      [],
     )
     .option(
       '--allowed-origin <origin>',

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import type { AccountRefusal, Client } from '../auth/accounts';
-import type { ApiDeps, Handler } from './apiHandler';
+import type { Handler } from './apiHandler';
 import { HttpError } from './httpError';
 import { readJsonBody } from './readJsonBody';
 

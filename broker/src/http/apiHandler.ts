@@ -15,6 +15,8 @@ import { requestPath } from './requestPath';
 
 export interface ApiDeps {
   store: Store;
+  /** Everything outside /api/: the web console's page and files. */
+  webConsole: (req: IncomingMessage, res: ServerResponse) => void;
   accounts: Accounts;
   /** Authentication endpoints' per-address limit. */
   authLimiter: RateLimiter;
@@ -82,6 +84,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ApiDeps):
     if (path === undefined)
       throw new HttpError(404, 'NOT_FOUND', 'the request target is not a path; the API lives under /api/v1');
     const methods = ROUTES[path];
+    if (!methods && !path.startsWith('/api/')) return deps.webConsole(req, res);
     if (!methods) throw new HttpError(404, 'NOT_FOUND', `no endpoint ${path}; the API lives under /api/v1`);
     const handler = methods[req.method ?? ''];
     if (!handler) {

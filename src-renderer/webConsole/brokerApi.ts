@@ -1,0 +1,73 @@
+// The broker's account endpoints, called from its own origin (the web
+// console is served by the broker). Errors come back as { code, message }
+// with a message written for the person at the screen.
+
+export interface BrokerError {
+  code: string;
+  message: string;
+}
+
+export interface SignedInUser {
+  id: string;
+  name: string;
+  displayName: string;
+  role: 'admin' | 'operator' | 'auditor';
+}
+
+export interface SigninTokens {
+  sessionId: string;
+  accessToken: string;
+  accessExpiresAt: number;
+  refreshToken: string;
+  expiresAt: number;
+}
+
+export interface SignedIn {
+  user: SignedInUser;
+  tokens: SigninTokens;
+}
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: BrokerError };
+
+async function call<T>(
+  path: string,
+  init: { method?: string; body?: unknown; token?: string } = {},
+): Promise<ApiResult<T>> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: init.method ?? 'POST',
+      headers: {
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+  } catch {
+    return { ok: false, error: { code: 'UNREACHABLE', message: 'the broker cannot be reached; check the connection' } };
+  }
+  const body = (await res.json().catch(() => undefined)) as { error?: BrokerError } | undefined;
+  if (!res.ok) {
+    return {
+      ok: false,
+      error: body?.error ?? { code: 'BAD_ANSWER', message: `the broker answered HTTP ${res.status}` },
+    };
+  }
+  return { ok: true, value: body as T };
+}
+
+export const brokerApi = {
+  registrationOptions: (input: { invite: string; name: string; displayName: string }) =>
+    call<{ registrationId: string; options: unknown }>('/api/v1/register/options', { body: input }),
+  register: (input: {
+    invite: string;
+    registrationId: string;
+    name: string;
+    displayName: string;
+    passkeyName: string;
+    response: unknown;
+  }) => call<SignedIn>('/api/v1/register', { body: input }),
+  signinOptions: () => call<{ options: unknown }>('/api/v1/signin/options', { body: {} }),
+  signin: (response: unknown) => call<SignedIn>('/api/v1/signin', { body: { response } }),
+  signout: (token: string) => call<{ signedOut: true }>('/api/v1/signout', { body: {}, token }),
+};
