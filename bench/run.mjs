@@ -14,6 +14,9 @@ import { keystrokeEcho, bulkOutput } from './lib/workloads.mjs';
 import { interruptFlood } from './lib/interrupt.mjs';
 import { openTime } from './lib/openTime.mjs';
 import { paste } from './lib/paste.mjs';
+import { broadcastFanOut } from './lib/broadcast.mjs';
+import { agentMemory, bareNodeMemory, steadyMemory } from './lib/memory.mjs';
+import { isolation } from './lib/isolation.mjs';
 import { latencySummary } from './lib/stats.mjs';
 import { machineInfo, summarise, renderMarkdown } from './lib/report.mjs';
 
@@ -48,7 +51,14 @@ function parseOptions() {
     interruptFloodMs: 1500,
     opensPerRound: values.quick ? 3 : 10,
     pasteBytes: [1_000_000, values.quick ? 2_000_000 : 10_000_000],
-    budgetMs: values.quick ? 120_000 : 600_000,
+    broadcastSizes: [10, 100],
+    broadcastSends: values.quick ? 50 : 100,
+    broadcastPauseMs: 20,
+    memorySessions: 20,
+    // p99 of 500 keys is their 5th slowest; of 200 it would be the 2nd, too noisy to compare with the idle p99.
+    isolationKeys: values.quick ? 500 : 1000,
+    // Hard limits: a run that overruns them is stopped (exit 2); quick runs take about a minute here.
+    budgetMs: values.quick ? 170_000 : 900_000,
   };
 }
 
@@ -89,6 +99,21 @@ async function openTimes(fleet, sshd, count) {
   };
 }
 
+/** Isolation (workload 10), A B: Fleetterm on separate links and on one link, then OpenSSH. */
+async function isolationRuns(fleet, systems, { isolationKeys: count, pauseMs }) {
+  const result = {};
+  result.fleetterm = await isolation(systems.fleetterm, systems.fleetterm, { count, pauseMs });
+  const shared = await connectedLink(fleet);
+  try {
+    const onLink = (command) => fleetTerminal(fleet, command, { link: shared.link });
+    result.fleettermOneLink = await isolation(onLink, onLink, { count, pauseMs });
+  } finally {
+    shared.dispose();
+  }
+  result.openssh = await isolation(systems.openssh, systems.openssh, { count, pauseMs });
+  return result;
+}
+
 function logRound(result, rounds) {
   const f = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
   const e = result.echo;
@@ -97,13 +122,24 @@ function logRound(result, rounds) {
   const o = result.open;
   const p = result.paste1;
   const q = result.paste2;
+  const m = result.memory.fleetterm;
+  const bc = result.broadcast.fleetterm.bySize;
+  const iso = result.isolation;
+  const fanOut = Object.values(bc)
+    .map((x) => `${x.sessions}: ${f(x.broadcast.p99, 2)} / ${f(x.separate.p99, 2)} ms`)
+    .join(', ');
   console.error(
     `round ${result.round}/${rounds} (Fleetterm / OpenSSH): echo p50 ${f(e.fleetterm.p50, 3)} / ${f(e.openssh.p50, 3)} ms, ` +
       `p99 ${f(e.fleetterm.p99, 3)} / ${f(e.openssh.p99, 3)} ms; ` +
       `bulk ${f(b.fleetterm.mbPerSecond)} / ${f(b.openssh.mbPerSecond)} MB/s; ` +
       `interrupt ${f(i.fleetterm.backMs)} / ${f(i.openssh.backMs)} ms; ` +
       `open ${f(o.fleetterm.connectedMs)} (connected), ${f(o.fleetterm.freshMs)} (fresh) / ${f(o.openssh.firstByteMs)} ms; ` +
-      `paste ${f(p.fleetterm.mbPerSecond)} / ${f(p.openssh.mbPerSecond)}, ${f(q.fleetterm.mbPerSecond)} / ${f(q.openssh.mbPerSecond)} MB/s`,
+      `paste ${f(p.fleetterm.mbPerSecond)} / ${f(p.openssh.mbPerSecond)}, ${f(q.fleetterm.mbPerSecond)} / ${f(q.openssh.mbPerSecond)} MB/s; ` +
+      `isolation p99 flooded/idle ${f(iso.fleetterm.p99Ratio, 2)} (one link ${f(iso.fleettermOneLink.p99Ratio, 2)}) / ${f(iso.openssh.p99Ratio, 2)}`,
+  );
+  console.error(
+    `  Fleetterm only: agent RSS ${f(m.baselineMB)} MB at round start, +${f(m.perSessionKB, 0)} KB per session; ` +
+      `broadcast p99 one frame / separate frames ${fanOut}`,
   );
 }
 
@@ -114,6 +150,8 @@ async function main() {
     const client = await buildClient(options);
     const sshd = await startSshd();
     const fleet = await startFleet(client);
+    // Agent idle RSS (workload 7) before any session: connected, nothing opened yet.
+    const agentIdle = { ...(await steadyMemory(fleet.agentPid, 10)), bareNode: await bareNodeMemory() };
     const systems = {
       fleetterm: (command) => fleetTerminal(fleet, command),
       openssh: (command) => sshTerminal(sshd, command),
@@ -124,6 +162,8 @@ async function main() {
     const rounds = [];
     for (let round = 1; round <= options.rounds; round++) {
       const result = { round, echo: {}, bulk: {}, interrupt: {} };
+      // Memory first: the agent has run the warm-up and the previous rounds, but holds no session.
+      result.memory = { fleetterm: await agentMemory(fleet, { sessions: options.memorySessions }) };
       for (const [name, make] of Object.entries(systems)) {
         const { latenciesMs } = await keystrokeEcho(make, { count: options.echoKeys, pauseMs: options.pauseMs });
         result.echo[name] = { ...latencySummary(latenciesMs), latenciesMs };
@@ -140,20 +180,28 @@ async function main() {
         result[key] = { bytes };
         for (const [name, make] of Object.entries(systems)) result[key][name] = await paste(make, { bytes });
       }
+      result.broadcast = {
+        fleetterm: await broadcastFanOut(fleet, {
+          sizes: options.broadcastSizes,
+          sends: options.broadcastSends,
+          pauseMs: options.broadcastPauseMs,
+        }),
+      };
+      result.isolation = await isolationRuns(fleet, systems, options);
       rounds.push(result);
       logRound(result, options.rounds);
     }
 
     const machine = machineInfo(root);
-    const summary = summarise(rounds);
+    const summary = summarise(rounds, agentIdle);
     mkdirSync(join(root, 'bench-results'), { recursive: true });
-    const raw = { machine, options, tls: false, summary, rounds };
+    const raw = { machine, options, tls: true, agentIdle, summary, rounds };
     writeFileSync(join(root, 'bench-results/latest.json'), `${JSON.stringify(raw, null, 1)}\n`);
     // Everything from the "## History" heading on is kept: before/after records written by hand.
     const docPath = join(root, 'docs/BENCHMARKS.md');
     const previous = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '';
     const history = previous.includes('\n## History') ? previous.slice(previous.indexOf('\n## History')) : '';
-    writeFileSync(docPath, `${renderMarkdown({ machine, options, summary, rounds }).trimEnd()}\n${history}`);
+    writeFileSync(docPath, `${renderMarkdown({ machine, options, summary, rounds, agentIdle }).trimEnd()}\n${history}`);
     console.log(JSON.stringify(summary, null, 2));
     console.error('bench: wrote docs/BENCHMARKS.md and bench-results/latest.json');
   } finally {

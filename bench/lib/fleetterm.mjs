@@ -1,6 +1,6 @@
 // The real broker and one agent as processes on loopback, and sessions
 // through the real console protocol client (ConsoleLink, bundled by run.mjs).
-// No TLS yet (issue 3): the link is a plain loopback WebSocket.
+// TLS on both hops as deployed: WSS to the broker, mutual TLS to the agent.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -78,7 +78,8 @@ export async function startFleet(client) {
   const token = cli(['token', 'create', '--data', data, '--role', 'operator', '--name', 'bench']).token;
   const { token: enroll, caPin } = cli(['enroll-token', 'create', '--data', data, '--name', MACHINE]);
   const config = join(dir, 'agent.json');
-  writeFileSync(config, '{}');
+  // Broadcast (workload 6) holds 100 sessions of one operator at once; the defaults (16, 4 per operator) are for people.
+  writeFileSync(config, JSON.stringify({ max_shells: 256, max_shells_per_operator: 256 }));
   const agentArgs = [
     'run',
     '--broker',

@@ -1,4 +1,4 @@
-// CPU time of processes from /proc, in seconds.
+// CPU time, memory and descendants of processes, from /proc.
 import { readFileSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
@@ -39,4 +39,44 @@ export function descendantsNamed(root, comm) {
     return false;
   };
   return [...names].filter(([pid, name]) => name === comm && isBelow(pid)).map(([pid]) => pid);
+}
+
+/**
+ * Resident memory of one process from /proc/PID/status, in bytes, or
+ * undefined if it is gone: `rss` (VmRSS) and `anon` (RssAnon, its private
+ * heap and stacks; VmRSS also counts the pages of the executable and
+ * libraries, which every process running the same binary shares).
+ */
+export function memoryOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+    const rss = field('VmRSS');
+    return Number.isFinite(rss) ? { rss, anon: field('RssAnon') } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** VmRSS of one process in bytes, or undefined if it is gone. */
+export const rssBytes = (pid) => memoryOf(pid)?.rss;
+
+/** Pids of every process below `root` (children, grandchildren, ...). */
+export function descendants(root) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const f = statFields(entry);
+    if (!f) continue;
+    const ppid = Number(f.rest[1]);
+    if (!children.has(ppid)) children.set(ppid, []);
+    children.get(ppid).push(Number(entry));
+  }
+  const found = [];
+  for (let queue = [...(children.get(root) ?? [])]; queue.length > 0;) {
+    const pid = queue.shift();
+    found.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return found;
 }

@@ -27,14 +27,28 @@ export function machineInfo(root) {
 }
 
 /** Medians over rounds and the median of the per-round ratios (Fleetterm / OpenSSH). */
-export function summarise(rounds) {
-  const pick = (system, workload, key) => rounds.map((r) => r[workload][system][key]);
-  // `sshKey`: OpenSSH's counterpart when the two systems name it differently (open time).
-  const row = (workload, key, sshKey = key) => {
-    const f = pick('fleetterm', workload, key);
-    const s = pick('openssh', workload, sshKey);
+export function summarise(rounds, agentIdle) {
+  const at = (value, get) => (typeof get === 'function' ? get(value) : value[get]);
+  // `sshGet`: OpenSSH's counterpart when the two systems name it differently (open time).
+  const row = (workload, get, sshGet = get, fleetSystem = 'fleetterm') => {
+    const f = rounds.map((r) => at(r[workload][fleetSystem], get));
+    const s = rounds.map((r) => at(r[workload].openssh, sshGet));
     return { fleetterm: median(f), openssh: median(s), ratio: median(f.map((v, i) => v / s[i])) };
   };
+  // Fleetterm-only workloads (broadcast, memory): the median over rounds of one number.
+  const only = (workload, get) => ({ fleetterm: median(rounds.map((r) => get(r[workload].fleetterm))) });
+  const broadcast = {};
+  for (const size of Object.keys(rounds[0]?.broadcast?.fleetterm.bySize ?? {})) {
+    const get = (fn) => only('broadcast', (b) => fn(b.bySize[size])).fleetterm;
+    broadcast[size] = {
+      broadcastP50: get((x) => x.broadcast.p50),
+      broadcastP99: get((x) => x.broadcast.p99),
+      separateP50: get((x) => x.separate.p50),
+      separateP99: get((x) => x.separate.p99),
+      ratioP50: get((x) => x.ratioP50),
+      ratioP99: get((x) => x.ratioP99),
+    };
+  }
   return {
     echoP50: row('echo', 'p50'),
     echoP90: row('echo', 'p90'),
@@ -49,17 +63,77 @@ export function summarise(rounds) {
     openFreshMs: row('open', 'freshMs', 'firstByteMs'),
     paste1MBps: row('paste1', 'mbPerSecond'),
     paste2MBps: row('paste2', 'mbPerSecond'),
+    isolationIdleP99: row('isolation', (x) => x.idle.p99),
+    isolationFloodedP99: row('isolation', (x) => x.flooded.p99),
+    isolationP99Ratio: row('isolation', 'p99Ratio'),
+    isolationOneLinkFloodedP99: row('isolation', (x) => x.flooded.p99, undefined, 'fleettermOneLink'),
+    isolationOneLinkP99Ratio: row('isolation', 'p99Ratio', undefined, 'fleettermOneLink'),
+    isolationFloodMBps: row('isolation', 'floodMBps'),
+    broadcast,
+    memory: {
+      idleFreshMB: { fleetterm: agentIdle?.rssMB },
+      idleFreshAnonMB: { fleetterm: agentIdle?.anonMB },
+      bareNodeMB: { fleetterm: agentIdle?.bareNode?.rssMB },
+      bareNodeAnonMB: { fleetterm: agentIdle?.bareNode?.anonMB },
+      baselineMB: only('memory', (m) => m.baselineMB),
+      withSessionsMB: only('memory', (m) => m.withSessionsMB),
+      // The largest over rounds: later rounds open their shells into heap that earlier workloads grew.
+      perSessionKB: { fleetterm: Math.max(...rounds.map((r) => r.memory.fleetterm.perSessionKB)) },
+      perSessionAnonKB: { fleetterm: Math.max(...rounds.map((r) => r.memory.fleetterm.perSessionAnonKB)) },
+      shellRssPerSessionKB: only('memory', (m) => m.shellRssPerSessionKB),
+      afterCloseMB: only('memory', (m) => m.afterCloseMB),
+    },
   };
 }
 
 const fmt = (v, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
 
+/** A target of issue 6 as table cells: what it asks and whether this run met it ('n/a' when not measured). */
+const target = (text, met) => `${text} | ${met === undefined ? 'n/a' : met ? 'yes' : '**no**'}`;
+const check = (value, ok) => (Number.isFinite(value) ? ok(value) : undefined);
+const NO_TARGET = ' | ';
+
 export function renderMarkdown({ machine, options, summary, rounds }) {
   const s = summary;
-  const line = (label, r, digits, better) =>
-    `| ${label} | ${fmt(r.fleetterm, digits)} | ${fmt(r.openssh, digits)} | ${fmt(r.ratio)} | ${better} |`;
+  const line = (label, r, digits, better, goal = NO_TARGET) =>
+    `| ${label} | ${fmt(r.fleetterm, digits)} | ${fmt(r.openssh, digits)} | ${fmt(r.ratio)} | ${better} | ${goal} |`;
+  const atMost = (r, limit) =>
+    target(
+      `≤ ${limit.toFixed(1)}× OpenSSH`,
+      check(r.ratio, (x) => x <= limit),
+    );
+  const atLeast = (r, limit) =>
+    target(
+      `≥ ${limit.toFixed(1)}× OpenSSH`,
+      check(r.ratio, (x) => x >= limit),
+    );
   const mb = (bytes) => `${bytes / 1e6} MB`;
   const p99s = (sys) => rounds.map((r) => fmt(r.echo[sys].p99)).join(', ');
+  const i = s.interruptBackMs;
+  const interruptGoal = target(
+    '≤ 100 ms and ≤ 1.0× OpenSSH',
+    check(i.fleetterm, (x) => x <= 100 && i.ratio <= 1),
+  );
+  const isolationGoal = (r) =>
+    target(
+      'Fleetterm ≤ 2.0',
+      check(r.fleetterm, (x) => x <= 2),
+    );
+  const fanOutRows = Object.entries(s.broadcast).map(([size, b]) => {
+    const goal =
+      size === '100'
+        ? target(
+            'p99 < 20 ms',
+            check(b.broadcastP99, (x) => x < 20),
+          )
+        : NO_TARGET;
+    return (
+      `| ${size} | ${fmt(b.broadcastP50, 3)} | ${fmt(b.broadcastP99, 3)} | ${fmt(b.separateP50, 3)} | ` +
+      `${fmt(b.separateP99, 3)} | ${fmt(b.ratioP50)} | ${fmt(b.ratioP99)} | ${goal} |`
+    );
+  });
+  const m = s.memory;
+  const memoryLine = (label, r, digits, goal = NO_TARGET) => `| ${label} | ${fmt(r.fleetterm, digits)} | ${goal} |`;
   return `# Benchmarks: Fleetterm against OpenSSH
 
 Generated by \`npm run bench\` (\`node bench/run.mjs\`); raw results in \`bench-results/latest.json\`.
@@ -68,35 +142,83 @@ Everything above "History" is generated (run the harness again); the History sec
 - Date: ${machine.date}
 - Commit: ${machine.commit}${machine.workingTreeModified ? ' (with uncommitted changes in the working tree)' : ''}
 - Machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB memory, Node ${machine.node}, ${machine.openssh}
-- Run: ${options.quick ? '`--quick`, ' : ''}${options.rounds} rounds alternating Fleetterm and OpenSSH (A B A B);
+- Run: ${options.quick ? '`--quick`, ' : ''}${options.rounds} round${options.rounds === 1 ? '' : 's'} alternating Fleetterm and OpenSSH (A B A B);
   echo: ${options.echoKeys} keys per run, ${options.pauseMs} ms pause between keys; bulk: \`head -c ${options.bulkBytes} /dev/zero | base64\`;
   interrupt: Ctrl-C after ${options.interruptFloodMs} ms of \`yes\`; open time: median of ${options.opensPerRound} opens per round;
-  paste: ${options.pasteBytes.map(mb).join(' and ')}.
-- **Fleetterm ran without TLS in this run**: TLS to the broker and mutual TLS to the agents are not wired yet
-  (issue 3), so the console and agent links are plain WebSockets on loopback while OpenSSH encrypts.
-  Numbers will be re-taken once TLS lands; until then the comparison favours Fleetterm.
-- Not implemented yet: workloads 3–7 and 10 of issue 6 (into xterm, concurrency, idle links, broadcast,
-  memory, isolation).
+  paste: ${options.pasteBytes.map(mb).join(' and ')}; isolation: ${options.isolationKeys} keys idle and ${options.isolationKeys} during a flood;
+  broadcast: ${options.broadcastSends} sends per variant and size, ${options.broadcastPauseMs} ms apart; memory: ${options.memorySessions} idle shells.
+- Fleetterm as deployed: TLS to the broker (WSS) and mutual TLS between broker and agent; OpenSSH encrypts too.
+- Not implemented yet: workloads 3–5 of issue 6 (into xterm, concurrency, idle links).
+- Targets are those of issue 6; "Met" judges this run only (\`--quick\` runs are short and noisy).
 
 ## Results (medians over rounds; ratio = median of per-round Fleetterm / OpenSSH)
 
-| Measure | Fleetterm | OpenSSH | Ratio | Better |
-| --- | ---: | ---: | ---: | --- |
-${line('Keystroke echo p50 (ms)', s.echoP50, 3, 'lower')}
+| Measure | Fleetterm | OpenSSH | Ratio | Better | Target | Met |
+| --- | ---: | ---: | ---: | --- | --- | --- |
+${line('Keystroke echo p50 (ms)', s.echoP50, 3, 'lower', atMost(s.echoP50, 1))}
 ${line('Keystroke echo p90 (ms)', s.echoP90, 3, 'lower')}
-${line('Keystroke echo p99 (ms)', s.echoP99, 3, 'lower')}
+${line('Keystroke echo p99 (ms)', s.echoP99, 3, 'lower', atMost(s.echoP99, 1))}
 ${line('Keystroke echo max (ms)', s.echoMax, 2, 'lower')}
-${line('Bulk output (MB/s, from first byte)', s.bulkMBps, 1, 'higher')}
+${line('Bulk output (MB/s, from first byte)', s.bulkMBps, 1, 'higher', atLeast(s.bulkMBps, 1))}
 ${line('Bulk: time to first byte incl. connect (ms)', s.bulkHandshakeMs, 1, 'lower')}
 ${line('Bulk: transport CPU s per 100 MB', s.bulkCpuPer100MB, 2, 'lower')}
-${line('Interrupt: Ctrl-C to shell back (ms)', s.interruptBackMs, 1, 'lower')}
+${line('Interrupt: Ctrl-C to shell back (ms)', s.interruptBackMs, 1, 'lower', interruptGoal)}
 ${line('Interrupt: bytes after Ctrl-C', s.interruptBytesAfter, 0, 'lower')}
 ${line('Open to first prompt byte, connected link (ms)', s.openConnectedMs, 1, 'lower')}
 ${line('Open to first prompt byte, fresh link (ms)', s.openFreshMs, 1, 'lower')}
-${line(`Paste ${mb(options.pasteBytes[0])} (MB/s)`, s.paste1MBps, 1, 'higher')}
-${line(`Paste ${mb(options.pasteBytes[1])} (MB/s)`, s.paste2MBps, 1, 'higher')}
+${line(`Paste ${mb(options.pasteBytes[0])} (MB/s)`, s.paste1MBps, 1, 'higher', atLeast(s.paste1MBps, 1))}
+${line(`Paste ${mb(options.pasteBytes[1])} (MB/s)`, s.paste2MBps, 1, 'higher', atLeast(s.paste2MBps, 1))}
+${line('Isolation: typing echo p99, idle (ms)', s.isolationIdleP99, 3, 'lower')}
+${line('Isolation: typing echo p99 during a flood (ms)', s.isolationFloodedP99, 3, 'lower')}
+${line('Isolation: flooded / idle echo p99', s.isolationP99Ratio, 2, 'lower', isolationGoal(s.isolationP99Ratio))}
+${line('Isolation, one console link: echo p99 during a flood (ms)', s.isolationOneLinkFloodedP99, 3, 'lower')}
+${line('Isolation, one console link: flooded / idle echo p99', s.isolationOneLinkP99Ratio, 2, 'lower', isolationGoal(s.isolationOneLinkP99Ratio))}
+${line('Isolation: flood rate while typing (MB/s)', s.isolationFloodMBps, 1, 'higher')}
 
 Echo p99 per round: Fleetterm ${p99s('fleetterm')}; OpenSSH ${p99s('openssh')} (ms).
+
+## Broadcast (Fleetterm only: OpenSSH has no broadcast)
+
+One key to N sessions on one console link, timed until the last session echoed it (ms, medians over rounds of
+each round's p50 and p99); ratio = one broadcast frame / one input frame per channel.
+
+| Sessions | One frame p50 | One frame p99 | Separate frames p50 | Separate frames p99 | Ratio p50 | Ratio p99 | Target | Met |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |
+${fanOutRows.join('\n')}
+
+## Agent memory (Fleetterm only; the agent process alone, MB = 10^6 bytes)
+
+VmRSS counts the pages of the \`node\` executable it touched (shared with every Node process on the machine);
+RssAnon is the agent's private memory. An idle empty \`node\` (same binary) is the floor any Node agent stands on.
+
+| Measure | Fleetterm | Target | Met |
+| --- | ---: | --- | --- |
+${memoryLine(
+  'Agent idle RSS (VmRSS), connected, before any session (MB)',
+  m.idleFreshMB,
+  1,
+  target(
+    '< 40 MB',
+    check(m.idleFreshMB.fleetterm, (x) => x < 40),
+  ),
+)}
+${memoryLine('Agent idle private memory (RssAnon), same moment (MB)', m.idleFreshAnonMB, 1)}
+${memoryLine('Reference: idle empty `node` VmRSS (MB)', m.bareNodeMB, 1)}
+${memoryLine('Reference: idle empty `node` RssAnon (MB)', m.bareNodeAnonMB, 1)}
+${memoryLine('Agent RSS without sessions at the start of a round (MB)', m.baselineMB, 1)}
+${memoryLine(`Agent RSS with ${options.memorySessions} idle shells open (MB)`, m.withSessionsMB, 1)}
+${memoryLine(
+  'Agent RSS increment per open session (KB, largest over rounds)',
+  m.perSessionKB,
+  0,
+  target(
+    '< 1000 KB',
+    check(m.perSessionKB.fleetterm, (x) => x < 1000),
+  ),
+)}
+${memoryLine('Agent RssAnon increment per open session (KB, largest over rounds)', m.perSessionAnonKB, 0)}
+${memoryLine('The shell processes themselves, per session (KB, not counted above)', m.shellRssPerSessionKB, 0)}
+${memoryLine('Agent RSS after closing them (MB)', m.afterCloseMB, 1)}
 
 ## How it is measured
 
@@ -118,5 +240,21 @@ Echo p99 per round: Fleetterm ${p99s('fleetterm')}; OpenSSH ${p99s('openssh')} (
 - **Paste**: \`stty raw -echo; head -c N >/dev/null; echo DONE\` on the remote terminal; N bytes of letters written
   64 KiB per write (Fleetterm: \`TerminalChannel.write\`; OpenSSH: the local PTY), pausing while over 1 MiB is
   queued on the link or in node-pty; timed from the first write to DONE; MB = 10^6 bytes of input.
+- **Isolation**: the keystroke echo workload on a fresh session, first alone ("idle"), then while another session
+  runs \`yes\` (acknowledged at once; typing starts once 1 MB of it arrived). Fleetterm: the two sessions on the
+  same agent, each on its own console link (as two \`ssh\` connections are) and, in the "one console link" rows,
+  both on one link (a console's tabs); OpenSSH: two \`ssh -tt\` connections. The flood rate is the flooding
+  session's output while the keys were typed. The harness reads both sessions in one process, so its own load
+  counts on both sides alike.
+- **Broadcast**: ${options.broadcastSizes.at(-1)} sessions of \`stty raw -echo; exec cat\` opened on one \`ConsoleLink\`; the first N of them
+  get one key, alternately as one broadcast frame (\`ConsoleLink.broadcast\`, fanned out by the broker) and as one
+  input frame per channel (\`TerminalChannel.write\` on each), timed from the send until the last session echoed it,
+  with a fixed ${options.broadcastPauseMs} ms pause before each send, after 5 unrecorded sends of each variant. The p99 of
+  ${options.broadcastSends} sends is their maximum or close to it.
+- **Memory**: \`VmRSS\` and \`RssAnon\` of the agent process from \`/proc/PID/status\` (medians of reads 100 ms apart):
+  once right after the agent connected, then in every round before and after opening ${options.memorySessions} idle login shells on
+  one console link (all prompts arrived, 0.5 s settled) and again after closing them. The increment per session is
+  (with shells − before) / ${options.memorySessions}, the largest over rounds (V8 keeps the heap earlier workloads grew, so later
+  rounds understate it); the shells' own processes are separate and only reported.
 `;
 }
