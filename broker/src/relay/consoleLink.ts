@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import {
   CloseCode,
@@ -16,6 +15,7 @@ import type { Operator } from '../auth/operatorAuth';
 import type { AgentLink } from './agentLink';
 import { Link } from './link';
 import type { Relay } from './relay';
+import { BroadcastRuns } from './broadcastAudit';
 import { ReleasedChannels } from './releasedChannels';
 import type { Route } from './route';
 import { attachSession, openSession } from './sessionRequests';
@@ -25,6 +25,8 @@ export class ConsoleLink {
   /** Routes by this link's (console-side) channel id, which the console chooses. */
   readonly channels = new Map<number, Route>();
   readonly released = new ReleasedChannels();
+  /** Groups broadcast frames into broadcasts for the audit log. */
+  private readonly broadcastRuns = new BroadcastRuns();
   readonly link: Link<BrokerToConsole>;
 
   constructor(
@@ -136,12 +138,16 @@ export class ConsoleLink {
         encodeDataFrame({ type: 'input', channel: route.agentChannel, offset: 0, payload: frame.payload }),
       );
     }
-    // One entry per broadcast frame: who typed into which sessions, and how much (never what).
-    if (sessionIds.length > 0)
-      this.relay.audit.record('session.broadcast', {
-        actor: this.operator.name,
-        detail: { broadcastId: randomUUID(), sessionIds, bytes: frame.payload.byteLength },
-      });
+    // One entry per broadcast (not per frame): who typed into which sessions (never what).
+    if (sessionIds.length > 0) {
+      const run = this.broadcastRuns.frame(sessionIds, this.relay.options.now());
+      if (run.started) {
+        this.relay.audit.record('session.broadcast', {
+          actor: this.operator.name,
+          detail: { broadcastId: run.id, sessionIds },
+        });
+      }
+    }
     if (overran) return;
     if (unknown.length > 0) {
       this.link.invalid('UNKNOWN_CHANNEL', `broadcast names channels not open on this link: ${unknown.join(', ')}`);
