@@ -11,6 +11,7 @@ import {
 import { AuditLog } from './audit/auditLog';
 import { Accounts } from './auth/accounts';
 import { OperatorAuth } from './auth/operatorAuth';
+import { TerminalAccess } from './auth/terminal/terminalAccess';
 import { parseRelyingParty, type RelyingParty } from './auth/passkeys/relyingParty';
 import { PasskeyService } from './auth/passkeys/passkeyService';
 import { issueInvitation, registrationLink } from './auth/users/invitations';
@@ -58,6 +59,8 @@ export interface BrokerOptions {
   agentUrl?: string;
   /** Origins besides the broker's own that may open console links (see http/originCheck.ts). */
   allowedOrigins?: string[];
+  /** How recent a passkey check must be to open a terminal; default 5 minutes. */
+  stepUpWindowMs?: number;
   /** The web console's files (the renderer build, `out/renderer`); without it only the API is served. */
   webRoot?: string;
   /** The passkey RP ID; default the first DNS name, else `localhost`. Never an IP address. */
@@ -210,6 +213,13 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     });
     const signins = new SigninSessions({ sessions: store.signinSessions, users: store.users });
     const operators = new OperatorAuth(store, signins);
+    const terminalAccess = new TerminalAccess({
+      store,
+      signins,
+      audit,
+      now,
+      stepUpWindowMs: options.stepUpWindowMs,
+    });
     const relay = new Relay({
       store,
       log,
@@ -217,6 +227,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       audit,
       tls,
       operators,
+      terminalAccess,
       agentCertValidityMs: options.agentCertValidityMs,
       helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
@@ -279,6 +290,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       audit,
       tls,
       accounts,
+      terminalAccess,
       authLimiter: new RateLimiter(AUTH_BURST, AUTH_REFILL_MS),
       requireOperator: (req) => requireOperator(operators, req, now()),
       agentCertValidityMs: options.agentCertValidityMs,

@@ -71,6 +71,9 @@ export const ERROR_CODES = {
   SESSION_EXPIRED: 'The sign-in has expired; refresh it, or sign in again.',
   SESSION_REVOKED: 'The sign-in was ended (signed out, revoked by an admin, or the account was disabled).',
   REFRESH_REUSED: 'A refresh secret was used twice, so someone may hold a copy; the sign-in was ended. Sign in again.',
+  STEP_UP_REQUIRED: 'Confirm it is you with your passkey first; opening a terminal needs a recent check.',
+  TERMINAL_TOKEN_REQUIRED: 'Opening a terminal needs a one-time terminal token; confirm with your passkey first.',
+  TERMINAL_TOKEN_INVALID: 'The terminal token is unknown, used, expired or for another open; ask for a new one.',
   // Access.
   UNAUTHORIZED: 'The token is missing, unknown, expired or revoked.',
   FORBIDDEN: 'Your role does not allow this.',

@@ -136,6 +136,8 @@ export const ConsoleOpen = z.object({
   command: z.string().min(1).max(8192).optional(),
   cols,
   rows,
+  /** For a signed-in person: the one-time terminal token minted for this machine and login user. */
+  terminalToken: z.string().min(1).max(200).optional(),
 });
 export type ConsoleOpen = z.infer<typeof ConsoleOpen>;
 

@@ -170,6 +170,35 @@ export class Accounts {
     }
   }
 
+  /** Passkey request options for confirming who is signed in (their own passkeys only). */
+  async stepUpOptions(userId: string): Promise<Result<unknown, AccountRefusal>> {
+    const options = await this.options.passkeys.authenticationOptions('step-up', userId, this.options.now());
+    return options.ok ? options : err(refused(options.error.code, options.error.message));
+  }
+
+  /** A passkey check within a sign-in: the step-up window starts again. */
+  async stepUp(
+    signedIn: { userId: string; sessionId: string; name: string },
+    response: unknown,
+    client: Client,
+  ): Promise<Result<{ verifiedAt: number }, AccountRefusal>> {
+    const now = this.options.now();
+    const verified = await this.options.passkeys.verifyAuthentication(response, 'step-up', now, signedIn.userId);
+    if (!verified.ok) {
+      this.options.audit.record('stepup.refused', {
+        actor: signedIn.name,
+        detail: { code: verified.error.code, remote: client.remote },
+      });
+      return err(refused(verified.error.code, verified.error.message));
+    }
+    this.options.signins.markVerified(signedIn.sessionId, now);
+    this.options.audit.record('stepup.succeeded', {
+      actor: signedIn.name,
+      detail: { sessionId: signedIn.sessionId, method: 'passkey', remote: client.remote },
+    });
+    return ok({ verifiedAt: now });
+  }
+
   private startSession(user: User, client: Client, method: 'register' | 'passkey'): SignedInAnswer {
     const tokens = this.options.signins.start(user.id, this.options.now(), client);
     this.options.audit.record('signin.succeeded', {

@@ -10,6 +10,8 @@ export const SecretPrefix = {
   REFRESH: 'ftr_',
   /** A one-time registration link (first admin, invitations). */
   INVITE: 'fti_',
+  /** A one-time terminal token: opens one terminal within 60 s. */
+  TERMINAL: 'ftt_',
 } as const;
 export type SecretPrefix = (typeof SecretPrefix)[keyof typeof SecretPrefix];
 

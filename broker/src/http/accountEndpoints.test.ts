@@ -1,53 +1,25 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { issueInvitation } from '../auth/users/invitations';
-import { SoftAuthenticator } from '../auth/passkeys/testing/softAuthenticator';
+import type { SoftAuthenticator } from '../auth/passkeys/testing/softAuthenticator';
+import {
+  authenticatorFor as authenticatorOf,
+  get as getFrom,
+  post as postTo,
+  register as registerWith,
+  type Answer,
+  type Tokens,
+} from '../testing/people';
 import { captureLogger } from '../testing/captureLogger';
 import { TestBroker } from '../testing/testBroker';
 
 let t: TestBroker;
 afterEach(() => t.close());
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown> & { error?: { code: string; message: string } };
-}
-
-async function post(path: string, body: unknown, token?: string): Promise<Answer> {
-  const res = await fetch(`${t.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Answer['body'] };
-}
-
-async function get(path: string, token: string): Promise<Answer> {
-  const res = await fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  return { status: res.status, body: (await res.json()) as Answer['body'] };
-}
-
-/** The browser side: the broker's own page at http://localhost:PORT with a platform authenticator. */
-const authenticatorFor = () => new SoftAuthenticator(`http://localhost:${t.broker.port}`);
-
-interface Tokens {
-  accessToken: string;
-  refreshToken: string;
-  sessionId: string;
-}
-
-async function register(authenticator: SoftAuthenticator, invite: string, name: string) {
-  const started = await post('/api/v1/register/options', { invite, name, displayName: name });
-  expect(started.status).toBe(200);
-  const { registrationId, options } = started.body as { registrationId: string; options: never };
-  return post('/api/v1/register', {
-    invite,
-    registrationId,
-    name,
-    displayName: name,
-    passkeyName: 'laptop',
-    response: authenticator.register(options),
-  });
-}
+const post = (path: string, body: unknown, token?: string) => postTo(t, path, body, token);
+const get = (path: string, token: string) => getFrom(t, path, token);
+const authenticatorFor = () => authenticatorOf(t);
+const register = (authenticator: SoftAuthenticator, invite: string, name: string) =>
+  registerWith(t, authenticator, invite, name);
 
 async function signIn(authenticator: SoftAuthenticator, knobs = {}) {
   const { body } = await post('/api/v1/signin/options', {});

@@ -23,6 +23,10 @@ const RegisterBody = RegisterOptionsBody.extend({
 
 const SigninBody = z.object({ response: z.unknown() });
 const RefreshBody = z.object({ refreshToken: z.string().min(1).max(200) });
+const TerminalTokenBody = z.object({
+  machine: z.string().min(1).max(64),
+  loginUser: z.string().min(1).max(64).optional(),
+});
 
 async function body<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
   const parsed = schema.safeParse(await readJsonBody(req));
@@ -35,7 +39,16 @@ function client(req: IncomingMessage): Client {
   return { userAgent: req.headers['user-agent'] ?? '', remote: req.socket.remoteAddress ?? '' };
 }
 
-function refusal(refused: AccountRefusal): HttpError {
+/** The signed-in person behind the request (API tokens have no passkeys to step up with). */
+function signinOf(req: IncomingMessage, deps: Parameters<Handler>[1]) {
+  const operator = deps.requireOperator(req);
+  if (operator.credential.kind !== 'signin') {
+    throw new HttpError(400, 'BAD_REQUEST', 'a step-up confirms a signed-in person; API tokens have none');
+  }
+  return { userId: operator.credential.userId, sessionId: operator.credential.sessionId, name: operator.name };
+}
+
+function refusal(refused: { status: number; code: AccountRefusal['code']; message: string }): HttpError {
   return new HttpError(refused.status, refused.code, refused.message);
 }
 
@@ -94,6 +107,31 @@ export const ACCOUNT_ROUTES: Record<string, Record<string, Handler>> = {
       }
       deps.accounts.signOut(operator.credential.sessionId, operator.name);
       return { signedOut: true };
+    },
+  },
+  '/api/v1/stepup/options': {
+    POST: limited(async (req, deps) => {
+      const signedIn = signinOf(req, deps);
+      const options = await deps.accounts.stepUpOptions(signedIn.userId);
+      if (!options.ok) throw refusal(options.error);
+      return { options: options.value };
+    }),
+  },
+  '/api/v1/stepup': {
+    POST: limited(async (req, deps) => {
+      const signedIn = signinOf(req, deps);
+      const answer = await deps.accounts.stepUp(signedIn, (await body(req, SigninBody)).response, client(req));
+      if (!answer.ok) throw refusal(answer.error);
+      return answer.value;
+    }),
+  },
+  '/api/v1/terminal-tokens': {
+    POST: async (req, deps) => {
+      const operator = deps.requireOperator(req);
+      const { machine, loginUser } = await body(req, TerminalTokenBody);
+      const minted = deps.terminalAccess.mint(operator, machine, loginUser);
+      if (!minted.ok) throw refusal(minted.error);
+      return minted.value;
     },
   },
   '/api/v1/me': {

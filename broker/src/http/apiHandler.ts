@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { formatVersion, PROTOCOL_VERSION } from '../../../common/protocol';
 import type { AuditLog } from '../audit/auditLog';
 import type { Accounts } from '../auth/accounts';
+import type { TerminalAccess } from '../auth/terminal/terminalAccess';
 import type { Operator, OperatorAuth } from '../auth/operatorAuth';
 import { ACCOUNT_ROUTES } from './accountEndpoints';
 import type { RateLimiter } from './rateLimiter';
@@ -18,6 +19,7 @@ export interface ApiDeps {
   /** Everything outside /api/: the web console's page and files. */
   webConsole: (req: IncomingMessage, res: ServerResponse) => void;
   accounts: Accounts;
+  terminalAccess: TerminalAccess;
   /** Authentication endpoints' per-address limit. */
   authLimiter: RateLimiter;
   /** The operator behind the request's bearer secret, or a 401 thrown. */

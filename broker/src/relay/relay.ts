@@ -13,6 +13,7 @@ import type { AuditLog } from '../audit/auditLog';
 import type { Logger } from '../../../node-common/logger';
 import type { Machine, SessionEnd, Store } from '../store/store';
 import { BROKER_SOFTWARE } from '../version';
+import type { TerminalAccess } from '../auth/terminal/terminalAccess';
 import type { BrokerTls } from '../tls/brokerTls';
 import { closeLinksWithoutAccess } from './accessChecks';
 import { AgentLink } from './agentLink';
@@ -44,6 +45,8 @@ export interface RelayOptions extends LinkTimings {
   tls: BrokerTls;
   /** Checks that an open console link's credential still stands. */
   operators: OperatorAuth;
+  /** Spends the terminal tokens signed-in people open terminals with. */
+  terminalAccess: TerminalAccess;
   /** Lifetime of renewed agent certificates; default 7 days. */
   agentCertValidityMs?: number;
   now: () => number;

@@ -40,6 +40,8 @@ const DENIALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'UNAUTHORIZED',
   'FORBIDDEN',
   'POLICY_DENIED',
+  'TERMINAL_TOKEN_REQUIRED',
+  'TERMINAL_TOKEN_INVALID',
   'SESSION_NOT_YOURS',
 ]);
 
@@ -154,6 +156,11 @@ export function openSession(relay: Relay, consoleLink: ConsoleLink, message: Con
     policies,
   );
   if (!access.allowed) return refuseRequest(relay, consoleLink, message, 'POLICY_DENIED', access.reason);
+  const token = fromStore(relay, consoleLink, channel, 'check the terminal token', () =>
+    relay.options.terminalAccess.redeem(consoleLink.operator, message.terminalToken, agent.machine, message.loginUser),
+  );
+  if (token === STORE_FAILED) return;
+  if (!token.ok) return refuseRequest(relay, consoleLink, message, token.error.code, token.error.message);
   const sessionId = randomUUID();
   const command = message.mode === 'exec' ? (message.command ?? null) : null;
   const inserted = fromStore(relay, consoleLink, channel, 'record the new session', () =>

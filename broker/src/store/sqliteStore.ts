@@ -25,6 +25,7 @@ import { SqliteAuditStore } from './sqliteAuditStore';
 import { iso, SqliteMachineStore } from './sqliteMachineStore';
 import { SqlitePasskeyStore } from './sqlitePasskeyStore';
 import { SqlitePolicyStore } from './sqlitePolicyStore';
+import { SqliteTerminalTokenStore } from './sqliteTerminalTokenStore';
 import { SqliteTotpStore } from './sqliteTotpStore';
 import { SqliteUserStore } from './sqliteUserStore';
 import { SqliteSigninSessionStore } from './sqliteSigninSessionStore';
@@ -82,6 +83,7 @@ export class SqliteStore implements Store {
   private readonly policies: SqlitePolicyStore;
   readonly users: SqliteUserStore;
   readonly signinSessions: SqliteSigninSessionStore;
+  readonly terminalTokens: SqliteTerminalTokenStore;
   readonly totp: SqliteTotpStore;
   readonly passkeys: SqlitePasskeyStore;
 
@@ -91,6 +93,7 @@ export class SqliteStore implements Store {
     this.policies = new SqlitePolicyStore(db);
     this.users = new SqliteUserStore(db);
     this.signinSessions = new SqliteSigninSessionStore(db);
+    this.terminalTokens = new SqliteTerminalTokenStore(db);
     this.totp = new SqliteTotpStore(db);
     this.passkeys = new SqlitePasskeyStore(db);
   }

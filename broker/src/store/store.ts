@@ -3,6 +3,7 @@ import type { AccessPolicy } from '../auth/accessPolicy';
 import type { PasskeyStore } from '../auth/passkeys/passkeyStore';
 import type { TotpStore } from '../auth/totp/totpStore';
 import type { UserStore } from '../auth/users/userStore';
+import type { TerminalTokenStore } from '../auth/terminal/terminalTokenStore';
 import type { SigninSessionStore } from '../auth/signin/signinSessionStore';
 import type { Result } from '../../../common/result';
 import type { SessionMode } from '../../../common/protocol';
@@ -90,6 +91,8 @@ export interface Store {
   readonly users: UserStore;
   /** Sign-in sessions: access and refresh secrets, step-up times (see auth/signin). */
   readonly signinSessions: SigninSessionStore;
+  /** One-time terminal tokens (see auth/terminal). */
+  readonly terminalTokens: TerminalTokenStore;
   /** TOTP secrets, steps and recovery codes (see auth/totp). */
   readonly totp: TotpStore;
   /** Passkeys and single-use WebAuthn challenges (see auth/passkeys). */
