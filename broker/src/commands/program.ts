@@ -4,6 +4,7 @@ import { auditCommand } from './auditCommands';
 import { CliError } from './cliSupport';
 import { machinesCommand } from './machineCommands';
 import { sessionsCommand } from './sessionCommands';
+import { usersCommand } from './userCommands';
 import { caCommand, initCommand } from './pkiCommands';
 import { policyCommand } from './policyCommands';
 import { serveCommand } from './serveCommand';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     tokenCommand(),
     machinesCommand(),
     policyCommand(),
+    usersCommand(),
     sessionsCommand(),
     caCommand(),
     auditCommand(),
