@@ -12,6 +12,9 @@ import { AuditLog } from './audit/auditLog';
 import { Accounts } from './auth/accounts';
 import { OperatorAuth } from './auth/operatorAuth';
 import { TerminalAccess } from './auth/terminal/terminalAccess';
+import { SecretBox } from './auth/totp/secretBox';
+import { TotpService } from './auth/totp/totpService';
+import { TotpFlows } from './auth/totpFlows';
 import { parseRelyingParty, type RelyingParty } from './auth/passkeys/relyingParty';
 import { PasskeyService } from './auth/passkeys/passkeyService';
 import { issueInvitation, registrationLink } from './auth/users/invitations';
@@ -291,6 +294,14 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       tls,
       accounts,
       terminalAccess,
+      totpFlows: new TotpFlows({
+        store,
+        totp: new TotpService(store.totp, SecretBox.loadOrCreate(options.dataDir)),
+        signins,
+        audit,
+        now,
+        stepUpWindowMs: terminalAccess.stepUpWindowMs,
+      }),
       authLimiter: new RateLimiter(AUTH_BURST, AUTH_REFILL_MS),
       requireOperator: (req) => requireOperator(operators, req, now()),
       agentCertValidityMs: options.agentCertValidityMs,

@@ -24,6 +24,8 @@ export const AUDIT_EVENT_TYPES = [
   'signin.refused',
   'signin.ended',
   'signin.revoked',
+  'totp.enrolled',
+  'recovery.used',
   'stepup.succeeded',
   'stepup.refused',
   'terminal_token.minted',

@@ -23,6 +23,14 @@ const RegisterBody = RegisterOptionsBody.extend({
 
 const SigninBody = z.object({ response: z.unknown() });
 const RefreshBody = z.object({ refreshToken: z.string().min(1).max(200) });
+const CodeBody = z.object({ code: z.string().min(1).max(64) });
+const TotpSigninBody = z
+  .object({
+    name: z.string().min(1).max(64),
+    code: z.string().min(1).max(64).optional(),
+    recoveryCode: z.string().min(1).max(64).optional(),
+  })
+  .refine((b) => (b.code === undefined) !== (b.recoveryCode === undefined), 'send either code or recoveryCode');
 const TerminalTokenBody = z.object({
   machine: z.string().min(1).max(64),
   loginUser: z.string().min(1).max(64).optional(),
@@ -121,6 +129,34 @@ export const ACCOUNT_ROUTES: Record<string, Record<string, Handler>> = {
     POST: limited(async (req, deps) => {
       const signedIn = signinOf(req, deps);
       const answer = await deps.accounts.stepUp(signedIn, (await body(req, SigninBody)).response, client(req));
+      if (!answer.ok) throw refusal(answer.error);
+      return answer.value;
+    }),
+  },
+  '/api/v1/totp/begin': {
+    POST: limited(async (req, deps) => {
+      const answer = await deps.totpFlows.begin(signinOf(req, deps));
+      if (!answer.ok) throw refusal(answer.error);
+      return answer.value;
+    }),
+  },
+  '/api/v1/totp/confirm': {
+    POST: limited(async (req, deps) => {
+      const answer = deps.totpFlows.confirm(signinOf(req, deps), (await body(req, CodeBody)).code);
+      if (!answer.ok) throw refusal(answer.error);
+      return answer.value;
+    }),
+  },
+  '/api/v1/stepup/totp': {
+    POST: limited(async (req, deps) => {
+      const answer = deps.totpFlows.stepUp(signinOf(req, deps), (await body(req, CodeBody)).code, client(req));
+      if (!answer.ok) throw refusal(answer.error);
+      return answer.value;
+    }),
+  },
+  '/api/v1/signin/totp': {
+    POST: limited(async (req, deps) => {
+      const answer = deps.totpFlows.signIn(await body(req, TotpSigninBody), client(req));
       if (!answer.ok) throw refusal(answer.error);
       return answer.value;
     }),

@@ -3,6 +3,7 @@ import { formatVersion, PROTOCOL_VERSION } from '../../../common/protocol';
 import type { AuditLog } from '../audit/auditLog';
 import type { Accounts } from '../auth/accounts';
 import type { TerminalAccess } from '../auth/terminal/terminalAccess';
+import type { TotpFlows } from '../auth/totpFlows';
 import type { Operator, OperatorAuth } from '../auth/operatorAuth';
 import { ACCOUNT_ROUTES } from './accountEndpoints';
 import type { RateLimiter } from './rateLimiter';
@@ -20,6 +21,7 @@ export interface ApiDeps {
   webConsole: (req: IncomingMessage, res: ServerResponse) => void;
   accounts: Accounts;
   terminalAccess: TerminalAccess;
+  totpFlows: TotpFlows;
   /** Authentication endpoints' per-address limit. */
   authLimiter: RateLimiter;
   /** The operator behind the request's bearer secret, or a 401 thrown. */
