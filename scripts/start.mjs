@@ -114,7 +114,19 @@ async function ensureOperatorToken(url) {
     if (answer.ok) return token;
   }
   const created = JSON.parse(
-    brokerCommand(['token', 'create', '--role', 'admin', '--name', 'local-admin', '--ttl', '90d', '--json']),
+    brokerCommand([
+      'token',
+      'create',
+      '--role',
+      'admin',
+      '--scope',
+      'shell,exec,read',
+      '--name',
+      'local-admin',
+      '--ttl',
+      '90d',
+      '--json',
+    ]),
   );
   writeFileSync(paths.operatorToken, `${created.token}\n`, { mode: 0o600 });
   chmodSync(paths.operatorToken, 0o600);

@@ -75,7 +75,18 @@ export async function startFleet(client) {
   const listening = await broker.waitForLog('listening');
   const url = String(listening.url);
   const ca = [readFileSync(join(data, 'pki', 'root.crt'), 'utf8')];
-  const token = cli(['token', 'create', '--data', data, '--role', 'operator', '--name', 'bench']).token;
+  const token = cli([
+    'token',
+    'create',
+    '--data',
+    data,
+    '--role',
+    'operator',
+    '--scope',
+    'shell,exec,read',
+    '--name',
+    'bench',
+  ]).token;
   const { token: enroll, caPin } = cli(['enroll-token', 'create', '--data', data, '--name', MACHINE]);
   const config = join(dir, 'agent.json');
   // Broadcast (workload 6) holds 100 sessions of one operator at once; the defaults (16, 4 per operator) are for people.

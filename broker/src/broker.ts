@@ -15,6 +15,8 @@ import { TerminalAccess } from './auth/terminal/terminalAccess';
 import { SecretBox } from './auth/totp/secretBox';
 import { TotpService } from './auth/totp/totpService';
 import { TotpFlows } from './auth/totpFlows';
+import { AccountSettings } from './auth/accountSettings';
+import { LoopbackAuthorization } from './auth/cliLogin/loopbackAuthorization';
 import { parseRelyingParty, type RelyingParty } from './auth/passkeys/relyingParty';
 import { PasskeyService } from './auth/passkeys/passkeyService';
 import { issueInvitation, registrationLink } from './auth/users/invitations';
@@ -285,8 +287,11 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       hasOtherFactor: (userId) => store.totp.getTotp(userId)?.confirmedAt != null,
     });
     const accounts = new Accounts({ store, passkeys, signins, audit, now });
+    const totp = new TotpService(store.totp, SecretBox.loadOrCreate(options.dataDir));
+    const consoleUrl = rp.origins[0] ?? url;
     api = createApiHandler({
       store,
+      consoleUrl,
       webConsole: createWebConsole(options.webRoot),
       log,
       now,
@@ -296,8 +301,23 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       terminalAccess,
       totpFlows: new TotpFlows({
         store,
-        totp: new TotpService(store.totp, SecretBox.loadOrCreate(options.dataDir)),
+        totp,
         signins,
+        audit,
+        now,
+        stepUpWindowMs: terminalAccess.stepUpWindowMs,
+      }),
+      loopbackAuthorization: new LoopbackAuthorization({
+        users: store.users,
+        signins,
+        audit,
+        now,
+        stepUpWindowMs: terminalAccess.stepUpWindowMs,
+      }),
+      accountSettings: new AccountSettings({
+        store,
+        passkeys,
+        totp,
         audit,
         now,
         stepUpWindowMs: terminalAccess.stepUpWindowMs,
@@ -309,7 +329,6 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
         options.agentUrl ??
         `wss://${requestHost(req, urlHost(agentAddress.address))}:${agentAddress.port}${AGENT_PATH}`,
     });
-    const consoleUrl = rp.origins[0] ?? url;
     if (store.users.countUsers() === 0) {
       const invitation = issueInvitation(store, { role: 'admin', name: null, createdBy: null, now: now() });
       log.warn(

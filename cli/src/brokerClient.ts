@@ -15,6 +15,11 @@ export interface BrokerClient {
   listMachines(): Promise<{ machines: MachineInfo[]; document: unknown }>;
   /** A new console link (connecting at once). The caller disposes it. */
   connect(): ConsoleLink;
+  /**
+   * The one-time terminal token an `open` needs when signed in as a person
+   * (`fleetterm login`); undefined with an API token, which needs none.
+   */
+  terminalToken(machine: string, loginUser: string | undefined): Promise<string | undefined>;
 }
 
 export interface BrokerClientOptions {
@@ -28,6 +33,8 @@ export function createBrokerClient(settings: ConnectionSettings, options: Broker
   return {
     settings,
     listMachines: () => listMachines(settings, options.requestTimeoutMs ?? 15_000),
+    terminalToken: (machine, loginUser) =>
+      settings.signedIn ? mintTerminalToken(settings, machine, loginUser) : Promise.resolve(undefined),
     connect: () =>
       new ConsoleLink({
         socketFactory: createNodeSocketFactory({ url: settings.wsUrl, token: settings.token, ca: settings.ca }),
@@ -48,6 +55,25 @@ async function listMachines(settings: ConnectionSettings, timeoutMs: number) {
   const parsed = parseMachines(answer.body);
   if (!parsed.ok) throw new CliError(ExitCode.REMOTE_FAILURE, parsed.error);
   return { machines: parsed.value, document: answer.body };
+}
+
+async function mintTerminalToken(settings: ConnectionSettings, machine: string, loginUser: string | undefined) {
+  const answer = await requestJson(`${settings.httpBase}/api/v1/terminal-tokens`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${settings.token}` },
+    body: { machine, ...(loginUser !== undefined ? { loginUser } : {}) },
+    ca: settings.ca,
+  });
+  if (!answer.ok) throw requestFailure(answer, settings);
+  const body = answer.body as { terminalToken?: string; error?: { code?: string; message?: string } };
+  if (answer.status === 200 && body.terminalToken) return body.terminalToken;
+  if (body.error?.code === 'STEP_UP_REQUIRED') {
+    throw new CliError(
+      ExitCode.REMOTE_FAILURE,
+      'opening a terminal needs a passkey check within the last few minutes: run `fleetterm login` to confirm, then again',
+    );
+  }
+  throw httpFailure(answer.status, answer.body);
 }
 
 /** No usable answer: the broker is unreachable, not trusted, or not a broker. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopbackHost, parseBrokerUrl, resolveConnection } from './connection';
+import { checkToken, isLoopbackHost, parseBrokerUrl, resolveConnection } from './connection';
 
 const TOKEN = 'ftk_abc';
 
@@ -59,10 +59,12 @@ describe('connection settings', () => {
     });
   });
 
-  it('requires a token and says how to create one', () => {
-    const missing = resolveConnection({}, {});
+  it('leaves the token empty when none is given, for the saved login to fill in', () => {
+    expect(resolveConnection({}, {})).toMatchObject({ ok: true, value: { token: '' } });
+    const missing = checkToken(undefined);
     expect(missing.ok).toBe(false);
     if (!missing.ok) {
+      expect(missing.error).toContain('fleetterm login');
       expect(missing.error).toContain('FLEETTERM_TOKEN');
       expect(missing.error).toContain('fleetterm-broker token create --role operator');
     }

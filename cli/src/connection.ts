@@ -10,11 +10,14 @@ import { isSpkiPin } from '../../node-common/pki/pem';
 export { DEFAULT_BROKER_URL, isLoopbackHost };
 
 export const TOKEN_HINT =
-  'An admin creates one on the broker host with `fleetterm-broker token create --role operator`.';
+  'An admin creates one on the broker host with `fleetterm-broker token create --role operator --scope shell,exec,read`.';
 
 /** Where the broker is and how we prove who we are. */
 export interface ConnectionSettings extends BrokerEndpoints {
+  /** An API token (`ftk_`), or the access token of a `fleetterm login` (`fta_`; then `signedIn`). */
   token: string;
+  /** Signed in as a person (`fleetterm login`): terminals open with one-time terminal tokens. */
+  signedIn?: boolean;
   /**
    * For https:// brokers, the PEM CA certificates their TLS chain must lead
    * to (the pinned roots, see trustCommand.ts); set once trust is settled.
@@ -42,7 +45,11 @@ export function parseBrokerUrl(text: string): Result<BrokerEndpoints, string> {
 /** Checks that the token is present and is an API token, not one of the other kinds. */
 export function checkToken(token: string | undefined): Result<string, string> {
   const trimmed = token?.trim() ?? '';
-  if (trimmed === '') return err(`no API token: pass --token TOKEN or set FLEETTERM_TOKEN. ${TOKEN_HINT}`);
+  if (trimmed === '') {
+    return err(
+      `not signed in: run \`fleetterm login\`, or pass an API token with --token TOKEN or FLEETTERM_TOKEN. ${TOKEN_HINT}`,
+    );
+  }
   if (trimmed.startsWith('fte_')) {
     return err(
       `that is an enrolment token (fte_…), which enrols an agent; fleetterm needs an API token (ftk_…). ${TOKEN_HINT}`,
@@ -51,14 +58,20 @@ export function checkToken(token: string | undefined): Result<string, string> {
   return ok(trimmed);
 }
 
-/** Flags win over the environment; the broker URL defaults to the local broker. */
+/**
+ * Flags win over the environment; the broker URL defaults to the local
+ * broker. Without a token the settings carry none (`token: ''`): the caller
+ * then uses the `fleetterm login` of this broker (see sessionToken.ts).
+ */
 export function resolveConnection(
   flags: { broker?: string; token?: string },
   env: Record<string, string | undefined>,
 ): Result<ConnectionSettings, string> {
   const broker = parseBrokerUrl(flags.broker ?? (env.FLEETTERM_BROKER || DEFAULT_BROKER_URL));
   if (!broker.ok) return broker;
-  const token = checkToken(flags.token ?? env.FLEETTERM_TOKEN);
+  const given = flags.token ?? env.FLEETTERM_TOKEN;
+  if (given === undefined || given.trim() === '') return ok({ ...broker.value, token: '' });
+  const token = checkToken(given);
   if (!token.ok) return token;
   return ok({ ...broker.value, token: token.value });
 }

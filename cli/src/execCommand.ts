@@ -75,7 +75,10 @@ export async function runExec(options: ExecOptions, deps: ExecDeps): Promise<num
         io.stdout.isTTY && io.stdout.columns ? Math.max(20, io.stdout.columns - nameWidth - 3) : DEFAULT_COLS;
       // A link holds at most MAX_CHANNELS_PER_LINK channels: larger fleets run in waves.
       const slot = createLimiter(MAX_CHANNELS_PER_LINK);
-      const runs = online.map((machine, index) => new MachineRun(link, machine, index, options, layout, cols, slot));
+      const tokenFor = (machine: string) => deps.client.terminalToken(machine, options.loginUser);
+      const runs = online.map(
+        (machine, index) => new MachineRun(link, machine, index, options, layout, cols, slot, tokenFor),
+      );
       if (options.timeoutMs !== undefined) {
         const message = `still running after ${formatDuration(options.timeoutMs)}; the session was closed`;
         timer = setTimeout(() => runs.forEach((run) => run.stop('TIMEOUT', message)), options.timeoutMs);
@@ -130,6 +133,8 @@ class MachineRun {
     private readonly layout: OutputLayout,
     private readonly cols: number,
     slot: <T>(task: () => Promise<T>) => Promise<T>,
+    /** The one-time terminal token for a machine when signed in as a person. */
+    private readonly tokenFor: (machine: string) => Promise<string | undefined>,
   ) {
     this.done = slot(() => this.run()).finally(() => clearTimeout(this.graceTimer));
   }
@@ -148,6 +153,12 @@ class MachineRun {
   private async run(): Promise<ExecResult> {
     const name = this.machine.name;
     if (this.stopped) return failed(name, this.stopped.code, `not started: ${this.stopped.message}`);
+    let terminalToken: string | undefined;
+    try {
+      terminalToken = await this.tokenFor(name);
+    } catch (error) {
+      return failed(name, 'TERMINAL_TOKEN', error instanceof Error ? error.message : String(error));
+    }
     let channel: TerminalChannel;
     try {
       const opening = this.link.open({
@@ -157,6 +168,7 @@ class MachineRun {
         command: this.options.command,
         cols: this.cols,
         rows: 24,
+        terminalToken,
       });
       const abandoned = new Promise<undefined>((resolve) => (this.abandonOpen = () => resolve(undefined)));
       const opened = await Promise.race([opening, abandoned]);

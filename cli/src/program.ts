@@ -8,6 +8,9 @@ import { CliError, ExitCode, usageError } from './exitCodes';
 import type { CliIo } from './io';
 import type { ShellOptions } from './shellCommand';
 import { createTrustRunner, type TrustRunner } from './trustCommand';
+import { runLogin, runLogout } from './loginCommand';
+import { SavedLogins, savedLoginsPath } from './savedLogins';
+import { withSignedInToken } from './signedInToken';
 import { CLI_VERSION } from './version';
 
 /** What each command does once its arguments are parsed and checked. */
@@ -115,6 +118,7 @@ export async function runCli(
   runners: CommandRunners,
   io: CliIo,
   trust: TrustRunner = createTrustRunner(io),
+  logins: SavedLogins = new SavedLogins(savedLoginsPath(io.env)),
 ): Promise<number> {
   let code: number = ExitCode.OK;
   const program = new Command('fleetterm')
@@ -150,6 +154,9 @@ export async function runCli(
     if (!flags.ok) throw usageError(flags.error);
     return trust.establish(resolved.value, flags.value);
   };
+  /** The settings with a token: the one given, or this broker's `fleetterm login`. */
+  const signedInSettingsFor = async (command: Command): Promise<ConnectionSettings> =>
+    withSignedInToken(await settingsFor(command), logins);
 
   addConnectionOptions(
     program
@@ -158,7 +165,7 @@ export async function runCli(
       .option('--json', 'print {"machines":[...]} as the broker sends it, and nothing else')
       .addHelpText('after', LS_HELP),
   ).action(async (opts: { json?: boolean }, command: Command) => {
-    code = await runners.ls(await settingsFor(command), { json: Boolean(opts.json) });
+    code = await runners.ls(await signedInSettingsFor(command), { json: Boolean(opts.json) });
   });
 
   addConnectionOptions(
@@ -171,7 +178,7 @@ export async function runCli(
   ).action(async (machine: string, opts: { user?: string }, command: Command) => {
     checkMachineName(machine);
     if (opts.user !== undefined) checkLoginUser(opts.user);
-    code = await runners.shell(await settingsFor(command), { machine, loginUser: opts.user });
+    code = await runners.shell(await signedInSettingsFor(command), { machine, loginUser: opts.user });
   });
 
   addConnectionOptions(
@@ -190,7 +197,21 @@ export async function runCli(
       .addHelpText('after', EXEC_HELP),
   ).action(async (words: string[], opts: RawExecOptions, command: Command) => {
     const options = toExecOptions(words, opts);
-    code = await runners.exec(await settingsFor(command), options);
+    code = await runners.exec(await signedInSettingsFor(command), options);
+  });
+
+  addConnectionOptions(
+    program
+      .command('login')
+      .description('sign this command in as you, with a passkey in the browser (instead of an API token)'),
+  ).action(async (_opts: unknown, command: Command) => {
+    code = await runLogin(await settingsFor(command), { io, logins });
+  });
+
+  addConnectionOptions(
+    program.command('logout').description("end this command's sign-in at the broker and forget it here"),
+  ).action(async (_opts: unknown, command: Command) => {
+    code = await runLogout(await settingsFor(command), { io, logins });
   });
 
   program

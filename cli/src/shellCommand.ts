@@ -47,6 +47,7 @@ export async function runShell(options: ShellOptions, deps: ShellDeps): Promise<
         loginUser: options.loginUser,
         mode: 'shell',
         ...terminalSize(stdout),
+        terminalToken: await client.terminalToken(options.machine, options.loginUser),
       });
     } catch (error) {
       if (error instanceof ProtocolRefusal) {

@@ -38,6 +38,8 @@ export interface OpenRequest {
   command?: string;
   cols: number;
   rows: number;
+  /** For a signed-in person: the one-time terminal token minted for this machine and login user. */
+  terminalToken?: string;
 }
 
 /** A frame we could not use. `source: 'broker'`: the broker reported an

@@ -1,11 +1,14 @@
 import { useState } from 'react';
+import { AccountScreen } from './AccountScreen';
 import { brokerApi, type SignedIn } from './brokerApi';
+import { CliLoginScreen, readCliLoginRequest } from './CliLoginScreen';
 import { RegisterScreen } from './RegisterScreen';
 import { SignInScreen } from './SignInScreen';
 
 /** Where the page is: the broker serves the same page for every path. */
 export interface WebLocation {
   pathname: string;
+  search: string;
   hash: string;
 }
 
@@ -23,21 +26,49 @@ export interface WebConsoleProps {
 export function WebConsole({ location, navigate }: WebConsoleProps) {
   const [signedIn, setSignedIn] = useState<SignedIn | undefined>(undefined);
   const [notice, setNotice] = useState<string | undefined>(undefined);
+  // The signed-in pages; /account before signing in shows the account page once signed in.
+  const [page, setPage] = useState<'home' | 'account'>(location.pathname === '/account' ? 'account' : 'home');
+
+  const go = (next: 'home' | 'account') => {
+    setPage(next);
+    navigate(next === 'account' ? '/account' : '/');
+  };
 
   const enter = (next: SignedIn) => {
     setSignedIn(next);
     setNotice(undefined);
-    navigate('/');
+    navigate(page === 'account' ? '/account' : '/');
+  };
+
+  const signedOutEverywhere = (sessionsEnded: number) => {
+    setSignedIn(undefined);
+    setNotice(
+      `You are signed out everywhere (${sessionsEnded === 1 ? '1 sign-in' : `${sessionsEnded} sign-ins`} ended).`,
+    );
+    go('home');
   };
 
   async function signOut() {
     if (signedIn) await brokerApi.signout(signedIn.tokens.accessToken);
     setSignedIn(undefined);
     setNotice('You are signed out.');
+    go('home');
   }
 
   let screen;
-  if (signedIn) {
+  if (location.pathname === '/cli-login') {
+    screen = (
+      <CliLoginScreen request={readCliLoginRequest(location.search)} redirect={(url) => window.location.assign(url)} />
+    );
+  } else if (signedIn && page === 'account') {
+    screen = (
+      <AccountScreen
+        accessToken={signedIn.tokens.accessToken}
+        onBack={() => go('home')}
+        onSignedOutEverywhere={signedOutEverywhere}
+      />
+    );
+  } else if (signedIn) {
     const { user } = signedIn;
     screen = (
       <section className="card" aria-labelledby="home-title">
@@ -48,9 +79,21 @@ export function WebConsole({ location, navigate }: WebConsoleProps) {
         <p className="card__lead">
           Terminals arrive with the console; meanwhile use <code>fleetterm</code> with an API token.
         </p>
-        <button type="button" onClick={() => void signOut()}>
-          Sign out
-        </button>
+        <div className="card__row">
+          <button type="button" onClick={() => void signOut()}>
+            Sign out
+          </button>
+          <a
+            href="/account"
+            className="web-console__link"
+            onClick={(event) => {
+              event.preventDefault();
+              go('account');
+            }}
+          >
+            Your account
+          </a>
+        </div>
       </section>
     );
   } else if (location.pathname === '/register') {
@@ -59,7 +102,7 @@ export function WebConsole({ location, navigate }: WebConsoleProps) {
     screen = <SignInScreen onSignedIn={enter} />;
   }
   return (
-    <main className="web-console">
+    <main className={signedIn && page === 'account' ? 'web-console web-console--wide' : 'web-console'}>
       <header className="web-console__brand">
         <span className="placeholder__prompt" aria-hidden="true">
           &gt;_

@@ -29,7 +29,8 @@ export interface SignedIn {
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: BrokerError };
 
-async function call<T>(
+/** One JSON request to the broker's API; also used by accountApi.ts. */
+export async function call<T>(
   path: string,
   init: { method?: string; body?: unknown; token?: string } = {},
 ): Promise<ApiResult<T>> {
@@ -70,4 +71,6 @@ export const brokerApi = {
   signinOptions: () => call<{ options: unknown }>('/api/v1/signin/options', { body: {} }),
   signin: (response: unknown) => call<SignedIn>('/api/v1/signin', { body: { response } }),
   signout: (token: string) => call<{ signedOut: true }>('/api/v1/signout', { body: {}, token }),
+  authorize: (token: string, request: { redirectUri: string; codeChallenge: string; state: string }) =>
+    call<{ redirect: string }>('/api/v1/authorize', { body: request, token }),
 };

@@ -129,6 +129,8 @@ export class Fleet {
       this.dataDir,
       '--role',
       role,
+      '--scope',
+      'shell,exec,read',
       '--name',
       name,
       '--json',

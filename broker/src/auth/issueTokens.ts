@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Labels } from '../../../common/labels';
-import type { Role, Store } from '../store/store';
+import { TOKEN_SCOPES, type Role, type Store, type TokenScope } from '../store/store';
 import { generateSecret, hashSecret, SecretPrefix } from './secrets';
 
 export interface IssuedEnrollToken {
@@ -32,14 +32,25 @@ export interface IssuedApiToken {
   id: string;
   name: string;
   role: Role;
+  scopes: TokenScope[];
+  userId: string | null;
   expiresAt: number | null;
 }
 
-/** Creates an API token; `ttlMs` null means it never expires. */
+/** Creates an API token; `ttlMs` null means it never expires (tests only: the CLI always sets one). */
 export function issueApiToken(
   store: Store,
-  input: { name: string; role: Role; ttlMs: number | null; now: number },
+  input: {
+    name: string;
+    role: Role;
+    ttlMs: number | null;
+    now: number;
+    scopes?: TokenScope[];
+    userId?: string | null;
+  },
 ): IssuedApiToken {
+  const scopes = input.scopes ?? [...TOKEN_SCOPES];
+  const userId = input.userId ?? null;
   const token = generateSecret(SecretPrefix.API);
   // Short enough to type in `token revoke`, long enough never to collide in one broker.
   const id = `tok_${randomBytes(6).toString('hex')}`;
@@ -49,10 +60,12 @@ export function issueApiToken(
     name: input.name,
     hash: hashSecret(token),
     role: input.role,
+    scopes,
+    userId,
     createdAt: input.now,
     expiresAt,
     revokedAt: null,
     lastUsedAt: null,
   });
-  return { token, id, name: input.name, role: input.role, expiresAt };
+  return { token, id, name: input.name, role: input.role, scopes, userId, expiresAt };
 }

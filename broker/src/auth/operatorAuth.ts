@@ -1,4 +1,4 @@
-import type { Role, Store } from '../store/store';
+import { TOKEN_SCOPES, type Role, type Store, type TokenScope } from '../store/store';
 import { isLive } from './authenticate';
 import { bearerSecret, hashSecret, SecretPrefix } from './secrets';
 import type { SigninSessions } from './signin/signinSessions';
@@ -16,6 +16,14 @@ export interface Operator {
   /** The operator's identity in sessions and audit: the user's name, or the API token's. */
   name: string;
   role: Role;
+  /** What the credential may do; a person signed in may do all their role allows. */
+  scopes: readonly TokenScope[];
+}
+
+/** Why an operator's scopes do not cover `scope`, or undefined when they do. */
+export function missingScope(operator: Operator, scope: TokenScope): string | undefined {
+  if (operator.scopes.includes(scope)) return undefined;
+  return `this API token's scopes are ${operator.scopes.join(', ') || 'none'}; this needs ${scope} (create a token with --scope ${scope})`;
 }
 
 /** Operator names end up in shell environments and logs: keep them plain. */
@@ -45,7 +53,12 @@ export class OperatorAuth {
       const token = this.store.findApiTokenByHash(hashSecret(apiToken));
       if (!token || !isLive(token, now)) return undefined;
       this.store.touchApiToken(token.id, now);
-      return { credential: { kind: 'api-token', tokenId: token.id }, name: token.name, role: token.role };
+      return {
+        credential: { kind: 'api-token', tokenId: token.id },
+        name: token.name,
+        role: token.role,
+        scopes: token.scopes,
+      };
     }
     const access = bearerSecret(header, SecretPrefix.ACCESS);
     if (!access) return undefined;
@@ -56,6 +69,7 @@ export class OperatorAuth {
       credential: { kind: 'signin', sessionId: session.id, userId: user.id },
       name: user.name,
       role: user.role,
+      scopes: TOKEN_SCOPES,
     };
   }
 

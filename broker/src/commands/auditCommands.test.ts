@@ -6,7 +6,21 @@ const cli = useCliHarness('fleetterm-audit-cli-');
 
 const createToken = async (name: string) =>
   JSON.parse(
-    (await cli.run('token', 'create', '--data', cli.dataDir, '--role', 'operator', '--name', name, '--json')).stdout,
+    (
+      await cli.run(
+        'token',
+        'create',
+        '--data',
+        cli.dataDir,
+        '--role',
+        'operator',
+        '--scope',
+        'shell',
+        '--name',
+        name,
+        '--json',
+      )
+    ).stdout,
   ) as {
     id: string;
   };

@@ -15,6 +15,8 @@ describe('token create --json', () => {
       cli.dataDir,
       '--role',
       'operator',
+      '--scope',
+      'shell,read',
       '--name',
       'alice',
       '--json',
@@ -26,28 +28,23 @@ describe('token create --json', () => {
       id: expect.stringMatching(/^tok_/),
       name: 'alice',
       role: 'operator',
+      scopes: ['shell', 'read'],
+      userId: null,
       expiresAt: expect.any(String),
     });
   });
 
-  it('accepts --ttl never and refuses a bad role or ttl on stderr', async () => {
-    const never = await cli.run(
-      'token',
-      'create',
-      '--data',
-      cli.dataDir,
-      '--role',
-      'admin',
-      '--ttl',
-      'never',
-      '--json',
-    );
-    expect(JSON.parse(never.stdout)).toMatchObject({ expiresAt: null });
-    const badRole = await cli.run('token', 'create', '--data', cli.dataDir, '--role', 'root');
+  it('always expires, needs an explicit scope, and refuses a bad role, scope or ttl on stderr', async () => {
+    const create = (...args: string[]) => cli.run('token', 'create', '--data', cli.dataDir, ...args);
+    expect((await create('--role', 'admin', '--scope', 'read', '--ttl', 'never')).stderr).toContain('--ttl');
+    expect((await create('--role', 'admin', '--scope', 'read', '--ttl', '400d')).stderr).toContain('at most 365d');
+    expect((await create('--role', 'admin')).stderr).toContain('--scope');
+    expect((await create('--role', 'admin', '--scope', 'root')).stderr).toContain('shell, exec, read');
+    const badRole = await cli.run('token', 'create', '--data', cli.dataDir, '--role', 'root', '--scope', 'read');
     expect(badRole.code).not.toBe(0);
     expect(badRole.stdout).toBe('');
     expect(badRole.stderr).toContain('admin, operator, auditor');
-    const badTtl = await cli.run('token', 'create', '--data', cli.dataDir, '--role', 'admin', '--ttl', 'soon');
+    const badTtl = await create('--role', 'admin', '--scope', 'read', '--ttl', 'soon');
     expect(badTtl).toMatchObject({ code: 1, stdout: '' });
     expect(badTtl.stderr).toContain('--ttl');
   });
@@ -56,8 +53,21 @@ describe('token create --json', () => {
 describe('token list and revoke', () => {
   it('list tokens without secrets and revoke by name', async () => {
     const created = JSON.parse(
-      (await cli.run('token', 'create', '--data', cli.dataDir, '--role', 'auditor', '--name', 'carol', '--json'))
-        .stdout,
+      (
+        await cli.run(
+          'token',
+          'create',
+          '--data',
+          cli.dataDir,
+          '--role',
+          'auditor',
+          '--scope',
+          'read',
+          '--name',
+          'carol',
+          '--json',
+        )
+      ).stdout,
     ) as { token: string; id: string };
     const listed = await cli.run('token', 'list', '--data', cli.dataDir, '--json');
     expect(listed.stdout).not.toContain(created.token);
@@ -105,7 +115,7 @@ describe('enroll-token create', () => {
 
 describe('machines and sessions', () => {
   it('print {machines: []} and {sessions: []} as JSON', async () => {
-    await cli.run('token', 'create', '--data', cli.dataDir, '--role', 'admin', '--json');
+    await cli.run('token', 'create', '--data', cli.dataDir, '--role', 'admin', '--scope', 'read', '--json');
     expect(JSON.parse((await cli.run('machines', '--data', cli.dataDir, '--json')).stdout)).toEqual({ machines: [] });
     expect(JSON.parse((await cli.run('sessions', '--data', cli.dataDir, '--json')).stdout)).toEqual({ sessions: [] });
   });
@@ -134,7 +144,7 @@ describe('serve', () => {
 
 describe('token create names', () => {
   const create = async (...args: string[]) =>
-    cli.run('token', 'create', '--data', cli.dataDir, '--role', 'operator', '--json', ...args);
+    cli.run('token', 'create', '--data', cli.dataDir, '--role', 'operator', '--scope', 'shell', '--json', ...args);
 
   it('default to a unique <role>-<random> name, never a shared one like the local user name', async () => {
     const first = JSON.parse((await create()).stdout) as { name: string };
@@ -146,7 +156,9 @@ describe('token create names', () => {
 
   it('are unique among live tokens: a duplicate is refused unless --reuse-name says it is on purpose', async () => {
     expect((await create('--name', 'alice')).code).toBe(0);
-    const duplicate = await cli.run('token', 'create', '--data', cli.dataDir, '--role', 'admin', '--name', 'alice');
+    const duplicate = await cli.run(
+      'token', 'create', '--data', cli.dataDir, '--role', 'admin', '--scope', 'read', '--name', 'alice',
+    ); // prettier-ignore
     expect(duplicate).toMatchObject({ code: 1, stdout: '' });
     expect(duplicate.stderr).toContain('already named "alice"');
     expect(duplicate.stderr).toContain('--reuse-name');

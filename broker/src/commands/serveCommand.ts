@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { createBroker, InsecureListenError } from '../broker';
 import { parseBrokerUrl } from '../../../common/brokerUrl';
 import { ok } from '../../../common/result';
+import { parseDuration } from '../../../common/duration';
 import { DEFAULT_AGENT_PORT, DEFAULT_LISTEN, isLoopbackHost, parseListenAddress } from '../listenAddress';
 import { createLogger, type LogFormat } from '../../../node-common/logger';
 import { CliError, dataOption } from './cliSupport';
@@ -19,6 +20,7 @@ interface ServeFlags {
   allowedOrigin: string[];
   webRoot: string;
   passkeyRpId?: string;
+  stepUpWindow: string;
   passkeyOrigin: string[];
   devInsecureHttp?: boolean;
   logFormat: LogFormat;
@@ -42,6 +44,16 @@ function untilSignal(): Promise<NodeJS.Signals> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+}
+
+/** A duration from 10 s to 12 h (a sign-in's whole life): shorter is unusable, longer is no step-up. */
+function stepUpWindowMs(text: string): number {
+  const parsed = parseDuration(text);
+  if (!parsed.ok) throw new CliError(`--step-up-window: ${parsed.error}`);
+  if (parsed.value < 10_000 || parsed.value > 12 * 60 * 60_000) {
+    throw new CliError('--step-up-window must be between 10s and 12h');
+  }
+  return parsed.value;
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
@@ -78,6 +90,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       allowedOrigins: flags.allowedOrigin,
       webRoot: flags.webRoot,
       passkeyRpId: flags.passkeyRpId,
+      stepUpWindowMs: stepUpWindowMs(flags.stepUpWindow),
       passkeyOrigins: flags.passkeyOrigin.length > 0 ? flags.passkeyOrigin : undefined,
       devInsecureHttp: flags.devInsecureHttp,
       logger: log,
@@ -128,6 +141,11 @@ export function serveCommand(): Command {
       new Option('--web-root <dir>', 'the web console files (the renderer build)')
         .env('FLEETTERM_WEB_ROOT')
         .default(DEFAULT_WEB_ROOT, 'out/renderer in the repository'),
+    )
+    .addOption(
+      new Option('--step-up-window <duration>', 'how recent a passkey or app-code check must be to open a terminal')
+        .env('FLEETTERM_STEP_UP_WINDOW')
+        .default('5m'),
     )
     .option(
       '--passkey-rp-id <name>',

@@ -76,7 +76,19 @@ describe('fleetterm-broker serve', () => {
     const ca = readFileSync(join(dataDir, 'pki', 'root.crt'), 'utf8');
     expect(await getJson(`${String(listening.url)}/api/v1/health`, ca)).toMatchObject({ status: 'ok' });
 
-    const created = cli('token', 'create', '--data', dataDir, '--role', 'operator', '--name', 'alice', '--json');
+    const created = cli(
+      'token',
+      'create',
+      '--data',
+      dataDir,
+      '--role',
+      'operator',
+      '--scope',
+      'read',
+      '--name',
+      'alice',
+      '--json',
+    );
     expect(created.status).toBe(0);
     const { token } = JSON.parse(created.stdout) as { token: string };
     expect(await getJson(`${String(listening.url)}/api/v1/machines`, ca, token)).toEqual({ machines: [] });

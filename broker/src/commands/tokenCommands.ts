@@ -9,7 +9,7 @@ import { OPERATOR_NAME } from '../auth/operatorAuth';
 import { issueApiToken, issueEnrollToken } from '../auth/issueTokens';
 import { CertificateAuthority } from '../pki/certificateAuthority';
 import { PkiError } from '../pki/pkiError';
-import { ROLES, type Role } from '../store/store';
+import { ROLES, TOKEN_SCOPES, type Role, type TokenScope } from '../store/store';
 import { auditFromCli } from './cliAudit';
 import {
   CliError,
@@ -89,34 +89,59 @@ async function createEnrollToken(flags: EnrollFlags): Promise<void> {
 interface TokenFlags {
   data: string;
   role: Role;
+  scope: string;
+  user?: string;
   name?: string;
   reuseName?: boolean;
   ttl: string;
   json?: boolean;
 }
 
-function createApiToken(flags: TokenFlags): void {
-  const name = flags.name ?? defaultTokenName(flags.role);
-  if (!OPERATOR_NAME.test(name)) {
-    throw new CliError(`--name "${name}": use 1 to 64 letters, digits, . _ @ or -, starting with a letter or digit`);
+/** API tokens always expire; a year at most, so a forgotten one does not live forever. */
+const MAX_TOKEN_TTL_MS = 365 * 24 * 60 * 60_000;
+const RANK: Record<Role, number> = { auditor: 0, operator: 1, admin: 2 };
+
+function parseScopes(text: string): TokenScope[] {
+  const scopes = text
+    .split(',')
+    .map((scope) => scope.trim())
+    .filter(Boolean);
+  const unknown = scopes.find((scope) => !(TOKEN_SCOPES as readonly string[]).includes(scope));
+  if (unknown !== undefined || scopes.length === 0) {
+    throw new CliError(`--scope "${text}": name one or more of ${TOKEN_SCOPES.join(', ')}, comma separated`);
   }
-  const ttlMs = parseTtl(flags.ttl, true);
+  return [...new Set(scopes as TokenScope[])];
+}
+
+function createApiToken(flags: TokenFlags): void {
+  const scopes = parseScopes(flags.scope);
+  const ttlMs = parseTtl(flags.ttl, false) ?? 0;
+  if (ttlMs > MAX_TOKEN_TTL_MS) throw new CliError('--ttl: API tokens live at most 365d; create a new one then');
   const now = Date.now();
   const issued = withStore(flags.data, (store) => {
+    const user = flags.user === undefined ? undefined : store.users.findUserByName(flags.user);
+    if (flags.user !== undefined && !user) throw new CliError(`--user: no enabled user is named "${flags.user}"`);
+    if (user && RANK[flags.role] > RANK[user.role]) {
+      throw new CliError(`--role ${flags.role} is more than ${user.name}'s own role (${user.role})`);
+    }
+    const name = user?.name ?? flags.name ?? defaultTokenName(flags.role);
+    if (!OPERATOR_NAME.test(name)) {
+      throw new CliError(`--name "${name}": use 1 to 64 letters, digits, . _ @ or -, starting with a letter or digit`);
+    }
     // Names are identities: a second live token with a name is the same operator, so only on purpose.
     const holders = store.listApiTokens().filter((token) => token.name === name && isLive(token, now));
-    if (holders.length > 0 && !flags.reuseName) {
+    if (holders.length > 0 && !flags.reuseName && !user) {
       throw new CliError(
         `a live API token is already named "${name}" (${holders.map((t) => `${t.id}, ${t.role}`).join('; ')}); ` +
           'choose another --name, or add --reuse-name if this token is for the same operator',
       );
     }
-    const issued = issueApiToken(store, { name, role: flags.role, ttlMs, now });
+    const issued = issueApiToken(store, { name, role: flags.role, ttlMs, now, scopes, userId: user?.id ?? null });
     auditFromCli(flags.data, store, (audit) =>
       audit.record('token.created', {
         actor: cliActor(),
         target: name,
-        detail: { tokenId: issued.id, role: issued.role, expiresAt: issued.expiresAt },
+        detail: { tokenId: issued.id, role: issued.role, scopes, userId: issued.userId, expiresAt: issued.expiresAt },
       }),
     );
     return issued;
@@ -124,7 +149,7 @@ function createApiToken(flags: TokenFlags): void {
   if (flags.json) return printJson({ ...issued, expiresAt: iso(issued.expiresAt) });
   const expiry = issued.expiresAt === null ? 'never expires' : `expires ${shortTime(issued.expiresAt)}`;
   process.stdout.write(
-    `API token ${issued.id} for ${issued.name} (${issued.role}, ${expiry}). It is shown only once:\n` +
+    `API token ${issued.id} for ${issued.name} (${issued.role}; ${scopes.join(', ')}; ${expiry}). It is shown only once:\n` +
       `  ${issued.token}\n\nUse it with: FLEETTERM_TOKEN=${issued.token} fleetterm ls\n`,
   );
 }
@@ -140,6 +165,8 @@ function listApiTokens(flags: { data: string; json?: boolean }): void {
         id: t.id,
         name: t.name,
         role: t.role,
+        scopes: t.scopes,
+        userId: t.userId,
         status: status(t),
         createdAt: iso(t.createdAt),
         expiresAt: iso(t.expiresAt),
@@ -150,11 +177,12 @@ function listApiTokens(flags: { data: string; json?: boolean }): void {
   }
   if (tokens.length === 0) return void process.stdout.write('No API tokens yet; create one with `token create`.\n');
   printTable(
-    ['ID', 'NAME', 'ROLE', 'STATUS', 'CREATED', 'EXPIRES', 'LAST USED'],
+    ['ID', 'NAME', 'ROLE', 'SCOPES', 'STATUS', 'CREATED', 'EXPIRES', 'LAST USED'],
     tokens.map((t) => [
       t.id,
       t.name,
       t.role,
+      t.scopes.join(','),
       status(t),
       shortTime(t.createdAt),
       t.expiresAt === null ? 'never' : shortTime(t.expiresAt),
@@ -219,9 +247,14 @@ export function tokenCommand(): Command {
         .choices(ROLES)
         .makeOptionMandatory(),
     )
-    .option('--name <name>', 'the operator name, unique among live tokens (default: <role>-<random>)')
+    .requiredOption('--scope <scopes>', `what it may do: ${TOKEN_SCOPES.join(', ')} (comma separated)`)
+    .option('--user <name>', 'the user it acts for (its name; disabling the user revokes it)')
+    .option(
+      '--name <name>',
+      'the operator name for a service account, unique among live tokens (default: <role>-<random>)',
+    )
     .option('--reuse-name', 'allow a --name a live token already has: another token for the same operator')
-    .option('--ttl <duration>', 'lifetime, e.g. 8h, 30d, or never', '30d')
+    .option('--ttl <duration>', 'lifetime, e.g. 8h, 30d; at most 365d', '30d')
     .addOption(jsonOption())
     .action(createApiToken);
   group

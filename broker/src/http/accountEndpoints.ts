@@ -31,6 +31,16 @@ const TotpSigninBody = z
     recoveryCode: z.string().min(1).max(64).optional(),
   })
   .refine((b) => (b.code === undefined) !== (b.recoveryCode === undefined), 'send either code or recoveryCode');
+const AuthorizeBody = z.object({
+  redirectUri: z.string().min(1).max(300),
+  codeChallenge: z.string().min(1).max(100),
+  state: z.string().min(1).max(200),
+});
+const TokenBody = z.object({
+  code: z.string().min(1).max(100),
+  codeVerifier: z.string().min(43).max(128),
+  redirectUri: z.string().min(1).max(300),
+});
 const TerminalTokenBody = z.object({
   machine: z.string().min(1).max(64),
   loginUser: z.string().min(1).max(64).optional(),
@@ -157,6 +167,27 @@ export const ACCOUNT_ROUTES: Record<string, Record<string, Handler>> = {
   '/api/v1/signin/totp': {
     POST: limited(async (req, deps) => {
       const answer = deps.totpFlows.signIn(await body(req, TotpSigninBody), client(req));
+      if (!answer.ok) throw refusal(answer.error);
+      return answer.value;
+    }),
+  },
+  '/api/v1/authorize': {
+    POST: limited(async (req, deps) => {
+      const operator = deps.requireOperator(req);
+      if (operator.credential.kind !== 'signin')
+        throw new HttpError(400, 'BAD_REQUEST', 'sign in with a passkey first');
+      const session = deps.store.signinSessions.findSigninSession(operator.credential.sessionId);
+      const answer = deps.loopbackAuthorization.authorize(
+        { userId: operator.credential.userId, name: operator.name, verifiedAt: session?.verifiedAt ?? 0 },
+        await body(req, AuthorizeBody),
+      );
+      if (!answer.ok) throw refusal(answer.error);
+      return answer.value;
+    }),
+  },
+  '/api/v1/token': {
+    POST: limited(async (req, deps) => {
+      const answer = deps.loopbackAuthorization.exchange(await body(req, TokenBody), client(req));
       if (!answer.ok) throw refusal(answer.error);
       return answer.value;
     }),

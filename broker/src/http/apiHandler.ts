@@ -2,10 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { formatVersion, PROTOCOL_VERSION } from '../../../common/protocol';
 import type { AuditLog } from '../audit/auditLog';
 import type { Accounts } from '../auth/accounts';
+import type { AccountSettings } from '../auth/accountSettings';
 import type { TerminalAccess } from '../auth/terminal/terminalAccess';
 import type { TotpFlows } from '../auth/totpFlows';
-import type { Operator, OperatorAuth } from '../auth/operatorAuth';
+import type { LoopbackAuthorization } from '../auth/cliLogin/loopbackAuthorization';
+import { missingScope, type Operator, type OperatorAuth } from '../auth/operatorAuth';
 import { ACCOUNT_ROUTES } from './accountEndpoints';
+import { ACCOUNT_PAGE_ROUTES } from './accountPageEndpoints';
 import type { RateLimiter } from './rateLimiter';
 import type { Logger } from '../../../node-common/logger';
 import type { Store } from '../store/store';
@@ -17,11 +20,16 @@ import { requestPath } from './requestPath';
 
 export interface ApiDeps {
   store: Store;
+  /** The web console's address (passkeys work on it: a DNS name, not an IP address). */
+  consoleUrl: string;
   /** Everything outside /api/: the web console's page and files. */
   webConsole: (req: IncomingMessage, res: ServerResponse) => void;
   accounts: Accounts;
   terminalAccess: TerminalAccess;
   totpFlows: TotpFlows;
+  /** The signed-in person's own account page. */
+  accountSettings: AccountSettings;
+  loopbackAuthorization: LoopbackAuthorization;
   /** Authentication endpoints' per-address limit. */
   authLimiter: RateLimiter;
   /** The operator behind the request's bearer secret, or a 401 thrown. */
@@ -56,23 +64,31 @@ export function requireOperator(operators: OperatorAuth, req: IncomingMessage, n
 
 const ROUTES: Record<string, Record<string, Handler>> = {
   '/api/v1/health': {
-    GET: () => ({ status: 'ok', version: BROKER_VERSION, protocol: formatVersion(PROTOCOL_VERSION) }),
+    GET: (_req, deps) => ({
+      status: 'ok',
+      version: BROKER_VERSION,
+      protocol: formatVersion(PROTOCOL_VERSION),
+      consoleUrl: deps.consoleUrl,
+    }),
   },
   '/api/v1/ca': { GET: (_req, deps) => ({ roots: deps.tls.trustedRoots() }) },
   '/api/v1/enroll': { POST: enroll },
   '/api/v1/machines': {
     GET: (req, deps) => {
-      deps.requireOperator(req);
+      const unscoped = missingScope(deps.requireOperator(req), 'read');
+      if (unscoped) throw new HttpError(403, 'FORBIDDEN', unscoped);
       return { machines: deps.store.listMachines() };
     },
   },
   '/api/v1/sessions': {
     GET: (req, deps) => {
-      deps.requireOperator(req);
+      const unscoped = missingScope(deps.requireOperator(req), 'read');
+      if (unscoped) throw new HttpError(403, 'FORBIDDEN', unscoped);
       return { sessions: deps.store.listSessions(SESSION_LIST_LIMIT) };
     },
   },
   ...ACCOUNT_ROUTES,
+  ...ACCOUNT_PAGE_ROUTES,
 };
 
 /** The HTTP API of docs/PROTOCOL.md: JSON in and out, errors as `{error: {code, message}}`. */

@@ -7,7 +7,7 @@ import {
   type ErrorCode,
 } from '../../../common/protocol';
 import { decideAccess } from '../auth/accessPolicy';
-import { mayOpenSessions } from '../auth/operatorAuth';
+import { mayOpenSessions, missingScope } from '../auth/operatorAuth';
 import type { ConsoleLink } from './consoleLink';
 import type { Relay } from './relay';
 import { pendingRoute } from './route';
@@ -123,6 +123,8 @@ export function openSession(relay: Relay, consoleLink: ConsoleLink, message: Con
   if (message.mode === 'exec' && message.command === undefined) {
     return refuseRequest(relay, consoleLink, message, 'BAD_MESSAGE', 'an exec session needs a command');
   }
+  const unscoped = missingScope(consoleLink.operator, message.mode === 'exec' ? 'exec' : 'shell');
+  if (unscoped) return refuseRequest(relay, consoleLink, message, 'FORBIDDEN', unscoped);
   const agent = relay.agentNamed(message.machine);
   if (!agent) {
     const machine = fromStore(relay, consoleLink, channel, 'look up the machine', () =>

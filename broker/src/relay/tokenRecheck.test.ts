@@ -12,7 +12,8 @@ afterEach(async () => {
 describe('an API token that stops being live while its console link is open', () => {
   it('when it expires: the next open is refused with UNAUTHORIZED and the link closed with 4004', async () => {
     let clock = Date.now();
-    t = await TestBroker.start({ now: () => clock });
+    // No periodic check in this test: the open itself must notice (the sweep is tested below).
+    t = await TestBroker.start({ now: () => clock, tokenRecheckIntervalMs: 3_600_000 });
     const agent = await t.agent((await t.enroll('web-1')).identity);
     const console = await t.console(t.apiToken('operator', 'alice', 60_000));
     await openSession(console, agent, 'web-1', 1);

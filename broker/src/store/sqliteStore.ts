@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { TOKEN_SCOPES } from './store';
 import type { Result } from '../../../common/result';
 import type { SessionMode } from '../../../common/protocol';
 import type {
@@ -16,6 +17,7 @@ import type {
   NewAuditEvent,
   NewSession,
   Role,
+  TokenScope,
   SessionEnd,
   SessionRecord,
   SessionSummary,
@@ -36,6 +38,8 @@ interface ApiTokenRow {
   name: string;
   hash: string;
   role: Role;
+  scopes: string;
+  user_id: string | null;
   created_at: number;
   expires_at: number | null;
   revoked_at: number | null;
@@ -59,12 +63,23 @@ interface SessionRow {
   bytes_out: number;
 }
 
+function parseScopes(text: string): TokenScope[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? TOKEN_SCOPES.filter((scope) => value.includes(scope)) : [];
+  } catch {
+    return [];
+  }
+}
+
 function toApiToken(row: ApiTokenRow): ApiTokenRecord {
   return {
     id: row.id,
     name: row.name,
     hash: row.hash,
     role: row.role,
+    scopes: parseScopes(row.scopes),
+    userId: row.user_id,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
@@ -155,14 +170,16 @@ export class SqliteStore implements Store {
   createApiToken(token: ApiTokenRecord): void {
     this.db
       .prepare(
-        `INSERT INTO api_tokens (id, name, hash, role, created_at, expires_at, revoked_at, last_used_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO api_tokens (id, name, hash, role, scopes, user_id, created_at, expires_at, revoked_at, last_used_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         token.id,
         token.name,
         token.hash,
         token.role,
+        JSON.stringify(token.scopes),
+        token.userId,
         token.createdAt,
         token.expiresAt,
         token.revokedAt,

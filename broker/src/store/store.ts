@@ -214,11 +214,18 @@ export interface EnrollTokenRecord {
   expiresAt: number;
 }
 
+/** What an API token may do: open shells, run exec sessions, list machines and sessions. */
+export type TokenScope = 'shell' | 'exec' | 'read';
+export const TOKEN_SCOPES: readonly TokenScope[] = ['shell', 'exec', 'read'];
+
 export interface ApiTokenRecord {
   id: string;
   name: string;
   hash: string;
   role: Role;
+  scopes: TokenScope[];
+  /** The user it acts for (disabling the user revokes it); null for a service account. */
+  userId: string | null;
   createdAt: number;
   expiresAt: number | null;
   revokedAt: number | null;

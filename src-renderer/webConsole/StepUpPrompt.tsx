@@ -1,0 +1,94 @@
+import { useState, type FormEvent } from 'react';
+import { accountApi } from './accountApi';
+import { signWithPasskey } from './passkeyPrompt';
+
+export interface StepUpPromptProps {
+  accessToken: string;
+  /** Why the broker asked (its STEP_UP_REQUIRED message). */
+  reason: string;
+  /** Offer the authenticator app's code as the fallback (when one is set up, or when unknown). */
+  offerCode: boolean;
+  onConfirmed: () => void;
+  onCancel: () => void;
+}
+
+/**
+ * "Confirm it's you": a fresh passkey check, or a code from the
+ * authenticator app when no passkey is at hand. Shown over the page before a
+ * sensitive change the broker refused with STEP_UP_REQUIRED; useStepUp
+ * retries the change once this confirms.
+ */
+export function StepUpPrompt({ accessToken, reason, offerCode, onConfirmed, onCancel }: StepUpPromptProps) {
+  const [code, setCode] = useState('');
+  const [status, setStatus] = useState<{ busy: boolean; error?: string }>({ busy: false });
+
+  async function withPasskey() {
+    setStatus({ busy: true });
+    const started = await accountApi.stepUpOptions(accessToken);
+    if (!started.ok) return setStatus({ busy: false, error: started.error.message });
+    const response = await signWithPasskey(started.value.options);
+    if (!response.ok) return setStatus({ busy: false, error: response.error.message });
+    const confirmed = await accountApi.stepUp(accessToken, response.value);
+    if (!confirmed.ok) return setStatus({ busy: false, error: confirmed.error.message });
+    onConfirmed();
+  }
+
+  async function withCode(event: FormEvent) {
+    event.preventDefault();
+    setStatus({ busy: true });
+    const confirmed = await accountApi.stepUpWithCode(accessToken, code);
+    if (!confirmed.ok) return setStatus({ busy: false, error: confirmed.error.message });
+    onConfirmed();
+  }
+
+  return (
+    <div className="step-up">
+      <section
+        className="card step-up__dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="step-up-title"
+        aria-describedby="step-up-reason"
+        onKeyDown={(event) => event.key === 'Escape' && !status.busy && onCancel()}
+      >
+        <h1 id="step-up-title">Confirm it’s you</h1>
+        <p id="step-up-reason" className="card__lead">
+          {reason.charAt(0).toUpperCase() + reason.slice(1)}.
+        </p>
+        <button type="button" onClick={() => void withPasskey()} disabled={status.busy} autoFocus>
+          {status.busy ? 'Waiting…' : 'Confirm with a passkey'}
+        </button>
+        {offerCode && (
+          <form className="step-up__code" onSubmit={(event) => void withCode(event)}>
+            <label>
+              <span>
+                Or a code from your authenticator app <span className="card__hint">(6 digits)</span>
+              </span>
+              <input
+                name="code"
+                value={code}
+                onChange={(event) => setCode(event.target.value)}
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                pattern="[0-9 ]{6,7}"
+                title="the 6-digit code the app shows now"
+                required
+              />
+            </label>
+            <button type="submit" className="button--quiet" disabled={status.busy}>
+              Confirm with the code
+            </button>
+          </form>
+        )}
+        {status.error && (
+          <p role="alert" className="card__error">
+            {status.error}
+          </p>
+        )}
+        <button type="button" className="button--quiet" onClick={onCancel} disabled={status.busy}>
+          Cancel
+        </button>
+      </section>
+    </div>
+  );
+}
