@@ -33,6 +33,7 @@ import { AGENT_PATH, createUpgradeHandler } from './http/upgradeHandler';
 import { DEFAULT_AGENT_PORT, formatHost, formatHttpUrl, isLoopbackHost, urlHost } from './listenAddress';
 import { silentLogger, type Logger } from '../../node-common/logger';
 import { Relay } from './relay/relay';
+import { DEFAULT_BROADCAST_STEP_UP, type BroadcastStepUpRule } from './relay/broadcastStepUp';
 import { openSqliteStore } from './store/openSqliteStore';
 import { ExternalChangeWatch } from './store/externalChangeWatch';
 import type { Store } from './store/store';
@@ -64,6 +65,8 @@ export interface BrokerOptions {
   agentUrl?: string;
   /** Origins besides the broker's own that may open console links (see http/originCheck.ts). */
   allowedOrigins?: string[];
+  /** Which broadcasts need a fresh step-up; default more than 10 sessions, or any env=prod machine. */
+  broadcastStepUp?: BroadcastStepUpRule;
   /** How recent a passkey check must be to open a terminal; default 5 minutes. */
   stepUpWindowMs?: number;
   /** The web console's files (the renderer build, `out/renderer`); without it only the API is served. */
@@ -233,6 +236,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       tls,
       operators,
       terminalAccess,
+      broadcastStepUp: options.broadcastStepUp ?? DEFAULT_BROADCAST_STEP_UP,
       agentCertValidityMs: options.agentCertValidityMs,
       helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,

@@ -4,6 +4,8 @@ import { createBroker, InsecureListenError } from '../broker';
 import { parseBrokerUrl } from '../../../common/brokerUrl';
 import { ok } from '../../../common/result';
 import { parseDuration } from '../../../common/duration';
+import { parseLabels } from '../../../common/labels';
+import { DEFAULT_BROADCAST_STEP_UP, type BroadcastStepUpRule } from '../relay/broadcastStepUp';
 import { DEFAULT_AGENT_PORT, DEFAULT_LISTEN, isLoopbackHost, parseListenAddress } from '../listenAddress';
 import { createLogger, type LogFormat } from '../../../node-common/logger';
 import { CliError, dataOption } from './cliSupport';
@@ -21,6 +23,8 @@ interface ServeFlags {
   webRoot: string;
   passkeyRpId?: string;
   stepUpWindow: string;
+  broadcastStepUpSessions: string;
+  broadcastStepUpLabel: string[];
   passkeyOrigin: string[];
   devInsecureHttp?: boolean;
   logFormat: LogFormat;
@@ -54,6 +58,19 @@ function stepUpWindowMs(text: string): number {
     throw new CliError('--step-up-window must be between 10s and 12h');
   }
   return parsed.value;
+}
+
+function broadcastStepUpRule(flags: ServeFlags): BroadcastStepUpRule {
+  const maxSessions = Number(flags.broadcastStepUpSessions);
+  if (!Number.isInteger(maxSessions) || maxSessions < 1) {
+    throw new CliError('--broadcast-step-up-sessions takes a whole number of sessions, 1 or more');
+  }
+  const labels = parseLabels(flags.broadcastStepUpLabel);
+  if (!labels.ok) throw new CliError(`--broadcast-step-up-label: ${labels.error}`);
+  return {
+    maxSessions,
+    labels: flags.broadcastStepUpLabel.length > 0 ? labels.value : DEFAULT_BROADCAST_STEP_UP.labels,
+  };
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
@@ -91,6 +108,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       webRoot: flags.webRoot,
       passkeyRpId: flags.passkeyRpId,
       stepUpWindowMs: stepUpWindowMs(flags.stepUpWindow),
+      broadcastStepUp: broadcastStepUpRule(flags),
       passkeyOrigins: flags.passkeyOrigin.length > 0 ? flags.passkeyOrigin : undefined,
       devInsecureHttp: flags.devInsecureHttp,
       logger: log,
@@ -146,6 +164,17 @@ export function serveCommand(): Command {
       new Option('--step-up-window <duration>', 'how recent a passkey or app-code check must be to open a terminal')
         .env('FLEETTERM_STEP_UP_WINDOW')
         .default('5m'),
+    )
+    .option(
+      '--broadcast-step-up-sessions <n>',
+      'a broadcast to more sessions than this needs a fresh step-up',
+      String(DEFAULT_BROADCAST_STEP_UP.maxSessions),
+    )
+    .option(
+      '--broadcast-step-up-label <key=value>',
+      'a broadcast to a machine with this label needs a fresh step-up (default env=prod); repeat: all must match',
+      collect,
+      [],
     )
     .option(
       '--passkey-rp-id <name>',

@@ -23,4 +23,9 @@ export class BroadcastRuns {
     this.current = { key, id: randomUUID(), lastAt: now };
     return { id: this.current.id, started: true };
   }
+
+  /** The broadcast just started was refused: the next frame starts (and is checked) anew. */
+  forget(): void {
+    this.current = undefined;
+  }
 }

@@ -16,6 +16,8 @@ import type { AgentLink } from './agentLink';
 import { Link } from './link';
 import type { Relay } from './relay';
 import { BroadcastRuns } from './broadcastAudit';
+import { broadcastStepUpReason } from './broadcastStepUp';
+import { formatDuration } from '../../../common/duration';
 import { ReleasedChannels } from './releasedChannels';
 import type { Route } from './route';
 import { attachSession, openSession } from './sessionRequests';
@@ -120,38 +122,56 @@ export class ConsoleLink {
    */
   private broadcast(frame: BroadcastFrame): void {
     const unknown: number[] = [];
-    const sessionIds: string[] = [];
-    let overran = false;
+    const routes: Route[] = [];
     for (const channel of frame.channels) {
       const route = this.channels.get(channel);
-      if (!route) {
-        if (!this.released.has(channel)) unknown.push(channel);
-        continue;
-      }
-      if (!this.agentTakesInput(route.agent)) {
-        overran = true;
-        break;
-      }
+      if (route) routes.push(route);
+      else if (!this.released.has(channel)) unknown.push(channel);
+    }
+    if (routes.length > 0 && !this.broadcastAllowed(routes)) return;
+    for (const route of routes) {
+      if (!this.agentTakesInput(route.agent)) return;
       route.bytesIn += frame.payload.byteLength;
-      sessionIds.push(route.sessionId);
       route.agent.link.sendBinary(
         encodeDataFrame({ type: 'input', channel: route.agentChannel, offset: 0, payload: frame.payload }),
       );
     }
-    // One entry per broadcast (not per frame): who typed into which sessions (never what).
-    if (sessionIds.length > 0) {
-      const run = this.broadcastRuns.frame(sessionIds, this.relay.options.now());
-      if (run.started) {
-        this.relay.audit.record('session.broadcast', {
-          actor: this.operator.name,
-          detail: { broadcastId: run.id, sessionIds },
-        });
-      }
-    }
-    if (overran) return;
     if (unknown.length > 0) {
       this.link.invalid('UNKNOWN_CHANNEL', `broadcast names channels not open on this link: ${unknown.join(', ')}`);
     }
+  }
+
+  /**
+   * Checked once per broadcast (not per frame): a wide or sensitive one
+   * needs a fresh step-up from a signed-in person, and each is audited once
+   * with its id and targets (never what was typed).
+   */
+  private broadcastAllowed(routes: Route[]): boolean {
+    const sessionIds = routes.map((route) => route.sessionId);
+    const run = this.broadcastRuns.frame(sessionIds, this.relay.options.now());
+    if (!run.started) return true;
+    const { terminalAccess, broadcastStepUp } = this.relay.options;
+    const reason = broadcastStepUpReason(
+      broadcastStepUp,
+      routes.map((route) => ({ machine: route.agent.machine })),
+    );
+    if (reason && !terminalAccess.stepUpFresh(this.operator)) {
+      this.broadcastRuns.forget();
+      this.link.sendError(
+        'STEP_UP_REQUIRED',
+        `${reason} needs a passkey check within the last ${formatDuration(terminalAccess.stepUpWindowMs)}; confirm, then type again`,
+      );
+      this.relay.audit.record('access.denied', {
+        actor: this.operator.name,
+        detail: { request: 'broadcast', code: 'STEP_UP_REQUIRED', sessionIds },
+      });
+      return false;
+    }
+    this.relay.audit.record('session.broadcast', {
+      actor: this.operator.name,
+      detail: { broadcastId: run.id, sessionIds },
+    });
+    return true;
   }
 
   private forward(message: Resize | Ack | Close): void {

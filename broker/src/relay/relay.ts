@@ -16,6 +16,7 @@ import { BROKER_SOFTWARE } from '../version';
 import type { TerminalAccess } from '../auth/terminal/terminalAccess';
 import type { BrokerTls } from '../tls/brokerTls';
 import { closeLinksWithoutAccess } from './accessChecks';
+import type { BroadcastStepUpRule } from './broadcastStepUp';
 import { AgentLink } from './agentLink';
 import { ConsoleLink } from './consoleLink';
 import type { LinkTimings } from './link';
@@ -47,6 +48,8 @@ export interface RelayOptions extends LinkTimings {
   operators: OperatorAuth;
   /** Spends the terminal tokens signed-in people open terminals with. */
   terminalAccess: TerminalAccess;
+  /** Which broadcasts need a fresh step-up. */
+  broadcastStepUp: BroadcastStepUpRule;
   /** Lifetime of renewed agent certificates; default 7 days. */
   agentCertValidityMs?: number;
   now: () => number;

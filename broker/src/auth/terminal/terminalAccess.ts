@@ -47,6 +47,14 @@ export class TerminalAccess {
     return this.windowMs;
   }
 
+  /** Whether this operator may do what needs a step-up now: API tokens (automation) always may. */
+  stepUpFresh(operator: Operator): boolean {
+    const { credential } = operator;
+    if (credential.kind !== 'signin') return true;
+    const session = this.options.store.signinSessions.findSigninSession(credential.sessionId);
+    return session !== undefined && this.options.now() - session.verifiedAt <= this.windowMs;
+  }
+
   mint(
     operator: Operator,
     machineName: string,
