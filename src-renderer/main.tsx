@@ -1,3 +1,5 @@
+// First: zod must be set up for the CSP before any schema is built (see zodCsp.ts).
+import './console/zodCsp';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

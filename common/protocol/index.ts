@@ -5,3 +5,4 @@ export * from './errorCodes';
 export * from './dataFrame';
 export * from './messages';
 export * from './controlCodec';
+export * from './subprotocol';

@@ -1,4 +1,10 @@
-import { useState } from 'react';
+// First: zod must be told before common/protocol's schemas are built (see zodCsp.ts).
+import '../console/zodCsp';
+import { useRef, useState } from 'react';
+import { MachinesScreen } from '../console/MachinesScreen';
+import { fetchMachines, type Machine } from '../console/machinesApi';
+import { createConsoleStore, type ConsoleStore } from '../console/store/consoleStore';
+import { ConsoleStoreContext } from '../console/store/useConsoleStore';
 import { AccountScreen } from './AccountScreen';
 import { brokerApi, type SignedIn } from './brokerApi';
 import { CliLoginScreen, readCliLoginRequest } from './CliLoginScreen';
@@ -20,11 +26,16 @@ export interface WebConsoleProps {
 
 /**
  * The web console as served by the broker: registration from a one-time
- * link, passkey sign-in, and (for now) who is signed in. The access and
- * refresh secrets live in this component's memory only: a reload signs out.
+ * link, passkey sign-in, then the machine list (terminals come next). The
+ * access and refresh secrets live in this component's memory only: a
+ * reload signs out.
  */
 export function WebConsole({ location, navigate }: WebConsoleProps) {
-  const [signedIn, setSignedIn] = useState<SignedIn | undefined>(undefined);
+  const [signedIn, setSignedInState] = useState<SignedIn | undefined>(undefined);
+  // The console's store lives as long as a sign-in; it reads the access token at each request.
+  const [store, setStore] = useState<ConsoleStore | undefined>(undefined);
+  const accessToken = useRef('');
+  const [terminalNotice, setTerminalNotice] = useState<string | undefined>(undefined);
   const [notice, setNotice] = useState<string | undefined>(undefined);
   // The signed-in pages; /account before signing in shows the account page once signed in.
   const [page, setPage] = useState<'home' | 'account'>(location.pathname === '/account' ? 'account' : 'home');
@@ -32,6 +43,25 @@ export function WebConsole({ location, navigate }: WebConsoleProps) {
   const go = (next: 'home' | 'account') => {
     setPage(next);
     navigate(next === 'account' ? '/account' : '/');
+  };
+
+  const setSignedIn = (next: SignedIn | undefined) => {
+    setSignedInState(next);
+    accessToken.current = next?.tokens.accessToken ?? '';
+    setTerminalNotice(undefined);
+    store?.getState().reset();
+    setStore(next ? createConsoleStore({ fetchMachines: () => fetchMachines(accessToken.current) }) : undefined);
+  };
+
+  const openTerminal = (machine: Machine) =>
+    setTerminalNotice(
+      `Terminals arrive next: tabs will open here. Meanwhile, from a shell: fleetterm shell ${machine.name}`,
+    );
+
+  const signInAgain = () => {
+    setSignedIn(undefined);
+    setNotice('Your sign-in has ended; sign in again.');
+    go('home');
   };
 
   const enter = (next: SignedIn) => {
@@ -68,47 +98,57 @@ export function WebConsole({ location, navigate }: WebConsoleProps) {
         onSignedOutEverywhere={signedOutEverywhere}
       />
     );
-  } else if (signedIn) {
-    const { user } = signedIn;
+  } else if (signedIn && store) {
     screen = (
-      <section className="card" aria-labelledby="home-title">
-        <h1 id="home-title">Signed in</h1>
-        <p data-testid="signed-in-as">
-          {user.displayName || user.name} ({user.name}, {user.role})
-        </p>
-        <p className="card__lead">
-          Terminals arrive with the console; meanwhile use <code>fleetterm</code> with an API token.
-        </p>
-        <div className="card__row">
-          <button type="button" onClick={() => void signOut()}>
-            Sign out
-          </button>
-          <a
-            href="/account"
-            className="web-console__link"
-            onClick={(event) => {
-              event.preventDefault();
-              go('account');
-            }}
-          >
-            Your account
-          </a>
-        </div>
-      </section>
+      <ConsoleStoreContext.Provider value={store}>
+        {terminalNotice && (
+          <p role="status" className="web-console__notice" data-testid="terminal-notice">
+            {terminalNotice}
+          </p>
+        )}
+        <MachinesScreen onOpenTerminal={openTerminal} onSignInAgain={signInAgain} />
+      </ConsoleStoreContext.Provider>
     );
   } else if (location.pathname === '/register') {
     screen = <RegisterScreen invite={location.hash.replace(/^#/, '')} onRegistered={enter} />;
   } else {
     screen = <SignInScreen onSignedIn={enter} />;
   }
+  const home = signedIn !== undefined && page === 'home' && location.pathname !== '/cli-login';
+  const width = home ? ' web-console--fleet' : signedIn && page === 'account' ? ' web-console--wide' : '';
   return (
-    <main className={signedIn && page === 'account' ? 'web-console web-console--wide' : 'web-console'}>
-      <header className="web-console__brand">
-        <span className="placeholder__prompt" aria-hidden="true">
-          &gt;_
-        </span>{' '}
-        Fleetterm
-      </header>
+    <main className={`web-console${width}`}>
+      <div className="web-console__top">
+        <header className="web-console__brand">
+          <span className="placeholder__prompt" aria-hidden="true">
+            &gt;_
+          </span>{' '}
+          Fleetterm
+        </header>
+        {home && (
+          <nav className="web-console__account" aria-label="Your sign-in">
+            <span className="web-console__who">
+              Signed in as{' '}
+              <strong data-testid="signed-in-as">
+                {signedIn.user.displayName || signedIn.user.name} ({signedIn.user.name}, {signedIn.user.role})
+              </strong>
+            </span>
+            <a
+              href="/account"
+              className="web-console__link"
+              onClick={(event) => {
+                event.preventDefault();
+                go('account');
+              }}
+            >
+              Your account
+            </a>
+            <button type="button" className="web-console__signout" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          </nav>
+        )}
+      </div>
       {notice && (
         <p role="status" className="web-console__notice">
           {notice}

@@ -9,6 +9,7 @@ import type { OperatorAuth } from '../auth/operatorAuth';
 import type { Logger } from '../../../node-common/logger';
 import type { Relay } from '../relay/relay';
 import type { Store } from '../store/store';
+import { consoleAuthorization, selectConsoleProtocol } from './browserConsoleAuth';
 import { HttpError } from './httpError';
 import { originAllowed } from './originCheck';
 import { refuseUpgrade as refuse } from './refuseUpgrade';
@@ -38,7 +39,9 @@ export type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffe
 /**
  * Authenticates WebSocket upgrades before a socket exists (`ws` with
  * `noServer`): a bad credential gets a JSON 401 and never a WebSocket.
- * Consoles present an API token on the console listener; agents present
+ * Consoles present an API token or access token on the console listener (in
+ * the Authorization header, or from a browser in the subprotocol list, see
+ * browserConsoleAuth.ts); agents present
  * their client certificate on the agent listener (TLS has checked its chain
  * and dates; here the machine must exist and not be revoked). Returns the
  * server that owns the accepted sockets and an `upgrade` handler per listener.
@@ -53,6 +56,8 @@ export function createUpgradeHandler(deps: UpgradeDeps): {
     // Terminal data is mostly incompressible once it flows, and deflate halves relay throughput.
     perMessageDeflate: false,
     clientTracking: true,
+    // Browsers offer `fleetterm.v1, fleetterm.bearer.<token>`; only the first is ever answered.
+    handleProtocols: selectConsoleProtocol,
   });
 
   const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, then: (ws: WebSocket) => void) =>
@@ -104,13 +109,15 @@ export function createUpgradeHandler(deps: UpgradeDeps): {
         }
         const origin = originAllowed(req, deps.consoleSecure, deps.allowedOrigins);
         if (!origin.ok) return refuseLink(new HttpError(403, 'FORBIDDEN', origin.reason));
-        const operator = deps.operators.authenticate(req.headers.authorization, deps.now());
+        const credential = consoleAuthorization(req);
+        if (!credential.ok) return refuseLink(new HttpError(400, 'BAD_REQUEST', credential.reason));
+        const operator = deps.operators.authenticate(credential.authorization, deps.now());
         if (!operator) {
           return refuseLink(
             new HttpError(
               401,
               'UNAUTHORIZED',
-              'the API token is missing, unknown, expired or revoked; create one with `fleetterm-broker token create`',
+              'no live sign-in or API token: sign in again, or create an API token with `fleetterm-broker token create`',
             ),
           );
         }
