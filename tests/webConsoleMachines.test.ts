@@ -151,8 +151,15 @@ describe.skipIf(unavailable !== undefined)('the web console’s machine list', (
     await page.getByLabel('State', { exact: true }).selectOption('all');
     await page.screenshot({ path: join(screenshots, 'machines-offline.png') });
 
+    // A terminal: a one-time terminal token (the passkey check at sign-up is recent), a shell, its answer.
     await page.getByRole('button', { name: 'Terminal on web-1' }).click();
-    expect(await page.getByTestId('terminal-notice').textContent()).toContain('fleetterm shell web-1');
+    const rows = page.locator('.xterm-rows');
+    await expect.poll(() => rows.textContent(), { timeout: 15_000 }).toMatch(/[$#]\s*$/m);
+    await page.keyboard.type('echo $FLEETTERM_MACHINE $((6*7))\n');
+    await expect.poll(() => rows.textContent(), { timeout: 10_000 }).toContain('web-1 42');
+    await page.screenshot({ path: join(screenshots, 'terminal.png') });
+    await page.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(rowNames).toContain('web-1');
   });
 
   it('opens a console link from the page with the token in the subprotocol, and names a refused sign-in', async () => {

@@ -16,6 +16,7 @@ import {
   type ErrorCode,
   type Renewed,
 } from '../../common/protocol';
+import { LinkWriteBatch } from '../../node-common/linkWriteBatch';
 import { clampOutgoing } from './outgoingMessage';
 import type { SessionManager } from './sessionManager';
 import { AGENT_SOFTWARE } from './version';
@@ -95,6 +96,8 @@ function readRefusal(status: number, body: string): { code?: string; detail: str
  */
 export class BrokerLink {
   private ws: WebSocket | undefined;
+  /** The frames sent on `ws` by one callback go out in one write. */
+  private writes: LinkWriteBatch | undefined;
   private readonly backoff: Backoff;
   private retryTimer: NodeJS.Timeout | undefined;
   private silenceTimer: NodeJS.Timeout | undefined;
@@ -163,6 +166,7 @@ export class BrokerLink {
       handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
     });
     this.ws = ws;
+    this.writes = new LinkWriteBatch(ws);
     ws.binaryType = 'nodebuffer';
 
     ws.on('unexpected-response', (_request, response) => {
@@ -343,11 +347,11 @@ export class BrokerLink {
   }
 
   private sendText(message: AgentToBroker): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(encodeMessage(clampOutgoing(message)));
+    if (this.ws?.readyState === WebSocket.OPEN) this.writes?.send(encodeMessage(clampOutgoing(message)), false);
   }
 
   private sendBinary(frame: Uint8Array): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(frame, { binary: true });
+    if (this.ws?.readyState === WebSocket.OPEN) this.writes?.send(frame, true);
   }
 
   private finish(stop: LinkStop): void {

@@ -1,12 +1,18 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PtySession } from './ptySession';
-import { KILL_GRACE_MS, parseProcStat, sessionMembers } from './processGroup';
+import { endProcessGroup, KILL_GRACE_MS, parseProcStat, remainingSessions, sessionMembers } from './processGroup';
+import { membersOfSessions, SessionScanner } from './processGroupScan';
 import { SessionProbe, spawnSession } from './testing/sessionProbe';
 import { waitFor } from './testing/waitFor';
 
 const sessions: PtySession[] = [];
+const children: ChildProcess[] = [];
 
 afterEach(async () => {
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   const running = sessions.splice(0).filter((s) => s.running);
   await Promise.all(running.map((s) => new Promise((resolve) => (s.onEnd(resolve), s.terminate()))));
 });
@@ -39,5 +45,27 @@ describe.runIf(process.platform === 'linux')('endProcessGroup', () => {
     session.terminate();
     await probe.ended;
     await waitFor(() => sessionMembers(session.pid).length === 0, 'the session to be empty', KILL_GRACE_MS + 2000);
+  });
+
+  it('ends many sessions with one pass over /proc for the hang-up and one for the check after the grace period', async () => {
+    // Session leaders (detached = setsid) whose sleep ignores SIGHUP, as a shell's `nohup` job would.
+    const leaders = Array.from({ length: 4 }, () => {
+      const child = spawn('/bin/sh', ['-c', 'trap "" HUP; exec sleep 4242'], { detached: true, stdio: 'ignore' });
+      children.push(child);
+      return child;
+    });
+    await Promise.all(leaders.map((child) => once(child, 'spawn')));
+    const pids = leaders.map((child) => child.pid!);
+    await waitFor(() => remainingSessions(pids).size === pids.length, 'the sleeps to run');
+    const passes: number[][] = [];
+    const scanner = new SessionScanner((sids) => {
+      passes.push([...sids]);
+      return membersOfSessions(passes.at(-1)!);
+    });
+    const exits = leaders.map((child) => once(child, 'exit'));
+    for (const pid of pids) endProcessGroup(pid, 100, scanner);
+    const ended = await Promise.all(exits);
+    expect(ended.map(([, signal]) => signal)).toEqual(pids.map(() => 'SIGKILL'));
+    expect(passes).toEqual([pids, pids]);
   });
 });

@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { membersOfSessions, sessionScanner, type SessionScanner } from './processGroupScan';
+
+export { parseProcStat, sessionMembers, type ProcStat } from './processGroupScan';
 
 /**
  * SIGHUP first: it is what a terminal hang-up sends, shells save their
@@ -7,85 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
  */
 export const KILL_GRACE_MS = 2000;
 
-/** One process as /proc/<pid>/stat shows it. */
-export interface ProcStat {
-  pid: number;
-  /** The process's session id (the pid of the session leader that started it). */
-  sid: number;
-  zombie: boolean;
-}
-
-/**
- * Parses /proc/<pid>/stat: `pid (comm) state ppid pgrp session …`. The
- * command name may hold spaces and parentheses, so the fields are counted
- * from the last ')'.
- */
-export function parseProcStat(text: string): ProcStat | undefined {
-  const close = text.lastIndexOf(')');
-  if (close < 0) return undefined;
-  const pid = Number.parseInt(text, 10);
-  const [state, , , session] = text
-    .slice(close + 1)
-    .trim()
-    .split(/\s+/);
-  const sid = Number(session);
-  if (!Number.isInteger(pid) || !Number.isInteger(sid) || state === undefined) return undefined;
-  return { pid, sid, zombie: state === 'Z' };
-}
-
-/**
- * The live processes of session `sid` (Linux; none elsewhere). The kernel
- * does not hand out a pid that is still some session's id, so every process
- * listed belongs to the session this agent started.
- */
-export function sessionMembers(sid: number, procDir = '/proc'): number[] {
-  if (process.platform !== 'linux') return [];
-  let entries: string[];
-  try {
-    entries = readdirSync(procDir);
-  } catch {
-    return [];
-  }
-  const members: number[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: ProcStat | undefined;
-    try {
-      stat = parseProcStat(readFileSync(`${procDir}/${entry}/stat`, 'utf8'));
-    } catch {
-      continue; // gone meanwhile
-    }
-    if (stat && stat.sid === sid && !stat.zombie && stat.pid !== process.pid) members.push(stat.pid);
-  }
-  return members;
-}
-
-/**
- * Whether anything of the shell's group or session still runs. On Linux the
- * session says it all (a group never spans sessions) and zombies that an
- * init which does not reap leaves behind do not count.
- */
-export function sessionRemains(pid: number): boolean {
-  if (process.platform === 'linux') return sessionMembers(pid).length > 0;
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Signals a PTY's processes. The shell is a session leader (node-pty calls
- * forkpty, hence setsid), so its pid is also its group's id: `-pid` reaches
- * the shell and every process that stayed in its group (commands of `sh -c`,
- * background jobs of shells without job control). The pid itself is
- * signalled too, in case the shell left its group. Interactive shells put
- * jobs in groups of their own, and some (dash) do not pass a hang-up on: on
- * Linux every process of the shell's session is signalled as well.
- */
-export function signalProcessGroup(pid: number, signal: NodeJS.Signals): void {
-  for (const target of [-pid, pid, ...sessionMembers(pid)]) {
+function signalEach(targets: readonly number[], signal: NodeJS.Signals): void {
+  for (const target of targets) {
     try {
       process.kill(target, signal);
     } catch {
@@ -95,13 +20,68 @@ export function signalProcessGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /**
- * Ends a PTY's processes: SIGHUP now, SIGKILL after `graceMs` unless they
- * are gone by then. The timer does not keep the agent alive.
+ * Which of the shells in `pids` still have something running, each with the
+ * live processes of its session (empty where only the group is known). On
+ * Linux the session says it all (a group never spans sessions), from one
+ * pass over /proc for all of them; elsewhere whether the group still exists.
  */
-export function endProcessGroup(pid: number, graceMs = KILL_GRACE_MS): void {
-  signalProcessGroup(pid, 'SIGHUP');
+export function remainingSessions(pids: readonly number[]): Map<number, number[]> {
+  if (process.platform === 'linux') return membersOfSessions(pids);
+  const remaining = new Map<number, number[]>();
+  for (const pid of pids) {
+    try {
+      process.kill(-pid, 0);
+      remaining.set(pid, []);
+    } catch {
+      // the group is gone
+    }
+  }
+  return remaining;
+}
+
+/** Whether anything of the shell's group or session still runs (one pass over /proc on Linux). */
+export function sessionRemains(pid: number): boolean {
+  return remainingSessions([pid]).has(pid);
+}
+
+/**
+ * Signals a PTY's processes. The shell is a session leader (node-pty calls
+ * forkpty, hence setsid), so its pid is also its group's id: `-pid` reaches
+ * the shell and every process that stayed in its group (commands of `sh -c`,
+ * background jobs of shells without job control). The pid itself is
+ * signalled too, in case the shell left its group. Interactive shells put
+ * jobs in groups of their own, and some (dash) do not pass a hang-up on: on
+ * Linux every process of the shell's session (`members`, from a pass over
+ * /proc when not given) is signalled as well.
+ */
+export function signalProcessGroup(
+  pid: number,
+  signal: NodeJS.Signals,
+  members: readonly number[] = remainingSessions([pid]).get(pid) ?? [],
+): void {
+  signalEach([-pid, pid, ...members], signal);
+}
+
+/**
+ * Ends a PTY's processes: SIGHUP now, SIGKILL after `graceMs` unless they
+ * are gone by then. The group and the shell get the hang-up at once; the
+ * session's other processes (found on /proc) a moment later, from a pass
+ * shared with every other session ending meanwhile, and so does the check
+ * after the grace period: ending 100 sessions used to read /proc 200 times.
+ * The timer does not keep the agent alive.
+ */
+export function endProcessGroup(pid: number, graceMs = KILL_GRACE_MS, scanner: SessionScanner = sessionScanner): void {
+  signalEach([-pid, pid], 'SIGHUP');
+  const linux = process.platform === 'linux';
+  if (linux) void scanner.members(pid).then((members) => signalEach(members, 'SIGHUP'));
   setTimeout(() => {
     // An empty group's id may already belong to someone else: signal only what remains.
-    if (sessionRemains(pid)) signalProcessGroup(pid, 'SIGKILL');
+    if (!linux) {
+      if (sessionRemains(pid)) signalProcessGroup(pid, 'SIGKILL', []);
+      return;
+    }
+    void scanner.members(pid).then((members) => {
+      if (members.length > 0) signalProcessGroup(pid, 'SIGKILL', members);
+    });
   }, graceMs).unref();
 }

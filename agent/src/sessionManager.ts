@@ -10,7 +10,7 @@ import {
 } from '../../common/protocol';
 import { admit } from './admission';
 import type { AgentConfig } from './config';
-import { KILL_GRACE_MS, sessionRemains, signalProcessGroup } from './processGroup';
+import { KILL_GRACE_MS, remainingSessions, signalProcessGroup } from './processGroup';
 import { PtySession, type EndReason, type SessionEnd } from './ptySession';
 import { prepareLaunch } from './shellLaunch';
 
@@ -229,8 +229,13 @@ export class SessionManager {
     await Promise.race([Promise.all(ended), new Promise((resolve) => (timer = setTimeout(resolve, grace)))]);
     clearTimeout(timer);
     if (process.platform === 'win32') return;
-    for (const pid of pids) if (sessionRemains(pid)) signalProcessGroup(pid, 'SIGKILL');
-    while (pids.some((pid) => sessionRemains(pid)) && Date.now() < deadline) await delay(SHUTDOWN_POLL_MS);
+    // One pass over /proc per look for all sessions (a pass per session made shutdown quadratic).
+    let remaining = remainingSessions(pids);
+    for (const [pid, members] of remaining) signalProcessGroup(pid, 'SIGKILL', members);
+    while (remaining.size > 0 && Date.now() < deadline) {
+      await delay(SHUTDOWN_POLL_MS);
+      remaining = remainingSessions([...remaining.keys()]);
+    }
   }
 
   /** Binds a channel: `opened` first, then the replay from `offset`, then live output. */

@@ -1,7 +1,8 @@
 // First: zod must be told before common/protocol's schemas are built (see zodCsp.ts).
 import '../console/zodCsp';
-import { useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { MachinesScreen } from '../console/MachinesScreen';
+import { TerminalView } from '../console/TerminalView';
 import { fetchMachines, type Machine } from '../console/machinesApi';
 import { createConsoleStore, type ConsoleStore } from '../console/store/consoleStore';
 import { ConsoleStoreContext } from '../console/store/useConsoleStore';
@@ -35,7 +36,9 @@ export function WebConsole({ location, navigate }: WebConsoleProps) {
   // The console's store lives as long as a sign-in; it reads the access token at each request.
   const [store, setStore] = useState<ConsoleStore | undefined>(undefined);
   const accessToken = useRef('');
-  const [terminalNotice, setTerminalNotice] = useState<string | undefined>(undefined);
+  const [terminalFor, setTerminalFor] = useState<Machine | undefined>(undefined);
+  // Stable, so the terminal is not made anew at each render; reads the token at each use.
+  const currentToken = useCallback(() => accessToken.current, []);
   const [notice, setNotice] = useState<string | undefined>(undefined);
   // The signed-in pages; /account before signing in shows the account page once signed in.
   const [page, setPage] = useState<'home' | 'account'>(location.pathname === '/account' ? 'account' : 'home');
@@ -48,15 +51,12 @@ export function WebConsole({ location, navigate }: WebConsoleProps) {
   const setSignedIn = (next: SignedIn | undefined) => {
     setSignedInState(next);
     accessToken.current = next?.tokens.accessToken ?? '';
-    setTerminalNotice(undefined);
+    setTerminalFor(undefined);
     store?.getState().reset();
     setStore(next ? createConsoleStore({ fetchMachines: () => fetchMachines(accessToken.current) }) : undefined);
   };
 
-  const openTerminal = (machine: Machine) =>
-    setTerminalNotice(
-      `Terminals arrive next: tabs will open here. Meanwhile, from a shell: fleetterm shell ${machine.name}`,
-    );
+  const openTerminal = (machine: Machine) => setTerminalFor(machine);
 
   const signInAgain = () => {
     setSignedIn(undefined);
@@ -101,12 +101,16 @@ export function WebConsole({ location, navigate }: WebConsoleProps) {
   } else if (signedIn && store) {
     screen = (
       <ConsoleStoreContext.Provider value={store}>
-        {terminalNotice && (
-          <p role="status" className="web-console__notice" data-testid="terminal-notice">
-            {terminalNotice}
-          </p>
+        {terminalFor ? (
+          <TerminalView
+            key={terminalFor.name}
+            machine={terminalFor}
+            accessToken={currentToken}
+            onClose={() => setTerminalFor(undefined)}
+          />
+        ) : (
+          <MachinesScreen onOpenTerminal={openTerminal} onSignInAgain={signInAgain} />
         )}
-        <MachinesScreen onOpenTerminal={openTerminal} onSignInAgain={signInAgain} />
       </ConsoleStoreContext.Provider>
     );
   } else if (location.pathname === '/register') {

@@ -15,6 +15,7 @@ import {
 } from '../../../common/protocol';
 import type { Result } from '../../../common/result';
 import type { Logger } from '../../../node-common/logger';
+import { LinkWriteBatch } from '../../../node-common/linkWriteBatch';
 
 export interface LinkTimings {
   /** A link without a valid hello after this long is closed with 4001. */
@@ -63,6 +64,8 @@ export class Link<Out extends { type: string }> {
   private silenceTimer: NodeJS.Timeout | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private greeted = false;
+  /** The frames sent by one callback (a broadcast's fan-out, the output relayed from one read) go out in one write. */
+  private readonly writes: LinkWriteBatch;
 
   constructor(
     private readonly ws: WebSocket,
@@ -71,6 +74,7 @@ export class Link<Out extends { type: string }> {
     private readonly handlers: LinkHandlers,
     private readonly replyLimit?: ReplyLimit,
   ) {
+    this.writes = new LinkWriteBatch(ws);
     ws.on('message', (data: RawData, isBinary: boolean) => this.guard('message', () => this.onMessage(data, isBinary)));
     ws.on('pong', () => (this.lastHeard = Date.now()));
     ws.on('ping', () => (this.lastHeard = Date.now()));
@@ -99,12 +103,12 @@ export class Link<Out extends { type: string }> {
 
   send(message: Out | ErrorMessage): void {
     if (this.closed) return;
-    this.ws.send(encodeMessage(message));
+    this.writes.send(encodeMessage(message), false);
   }
 
   sendBinary(bytes: Uint8Array): void {
     if (this.closed) return;
-    this.ws.send(bytes, { binary: true });
+    this.writes.send(bytes, true);
   }
 
   /**
