@@ -47,6 +47,8 @@ export class XtermTerminal implements TerminalLike {
       scrollback: settings.scrollback ?? DEFAULT_SCROLLBACK_LINES,
       fontFamily: settings.fontFamily ?? DEFAULT_FONT_FAMILY,
       fontSize: settings.fontSize ?? DEFAULT_FONT_SIZE,
+      // At 1.0 the DOM renderer clips the underscores of common monospace fonts (seen in screenshots).
+      lineHeight: 1.15,
       theme: settings.theme ?? DEFAULT_THEME,
       cursorBlink: settings.cursorBlink ?? true,
       // Unicode11Addon registers through the proposed `unicode` API.
