@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUnavailable, launchBrowser } from './harness/browser';
 import { BIN, Fleet, runCommand } from './harness/fleet';
 import { ManagedProcess } from './harness/managedProcess';
+import { firstAdminLink, passkeyPage } from './harness/webConsole';
 
 const unavailable = browserUnavailable();
 
@@ -20,24 +21,11 @@ describe.skipIf(unavailable !== undefined)('fleetterm login', () => {
     fleet = await Fleet.start([{ name: 'box-1' }]);
     configDir = mkdtempSync(join(tmpdir(), 'fleetterm-cli-config-'));
     browser = await launchBrowser();
-    page = await browser.newPage();
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    const passkeys = await passkeyPage(browser);
+    page = passkeys.page;
+    await passkeys.addAuthenticator();
     // The first admin, with a passkey in this browser.
-    const logged = fleet.broker.records.find(
-      (r) => r.msg === 'no users yet: register the first admin with this one-time link',
-    );
-    await page.goto(String(logged?.link));
+    await page.goto(firstAdminLink(fleet));
     await page.getByLabel('User name').fill('root-admin');
     await page.getByRole('button', { name: 'Create passkey and register' }).click();
     await page.getByTestId('signed-in-as').waitFor();

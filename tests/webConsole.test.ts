@@ -4,6 +4,7 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUnavailable, launchBrowser } from './harness/browser';
 import { Fleet } from './harness/fleet';
+import { firstAdminLink, passkeyPage } from './harness/webConsole';
 
 const unavailable = browserUnavailable();
 const screenshots = join(import.meta.dirname, '..', 'test-results', 'screenshots');
@@ -19,19 +20,9 @@ describe.skipIf(unavailable !== undefined)('the web console', () => {
   beforeAll(async () => {
     fleet = await Fleet.start();
     browser = await launchBrowser();
-    page = await browser.newPage();
-    cdp = await page.context().newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    }));
+    const passkeys = await passkeyPage(browser);
+    ({ page, cdp } = passkeys);
+    authenticatorId = await passkeys.addAuthenticator();
     mkdirSync(screenshots, { recursive: true });
   });
 
@@ -41,10 +32,7 @@ describe.skipIf(unavailable !== undefined)('the web console', () => {
   });
 
   it('registers the first admin from the link the broker logged, signs out, and signs in with the passkey', async () => {
-    const logged = fleet.broker.records.find(
-      (r) => r.msg === 'no users yet: register the first admin with this one-time link',
-    );
-    const link = String(logged?.link);
+    const link = firstAdminLink(fleet);
     expect(link).toMatch(/^http:\/\/localhost:\d+\/register#fti_/);
 
     await page.goto(link);

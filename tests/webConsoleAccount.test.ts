@@ -6,6 +6,7 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUnavailable, launchBrowser } from './harness/browser';
 import { Fleet } from './harness/fleet';
+import { firstAdminLink, passkeyPage, type PasskeyPage } from './harness/webConsole';
 
 const unavailable = browserUnavailable();
 const screenshots = join(import.meta.dirname, '..', 'test-results', 'screenshots');
@@ -27,20 +28,7 @@ describe.skipIf(unavailable !== undefined)('the account page', () => {
   let browser: Browser;
   let page: Page;
   let cdp: CDPSession;
-
-  async function addAuthenticator(transport: 'internal' | 'usb'): Promise<string> {
-    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport,
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
-    return authenticatorId;
-  }
+  let addAuthenticator: PasskeyPage['addAuthenticator'];
 
   /**
    * Makes this browser's sign-in look older than the step-up window (5 min),
@@ -63,9 +51,7 @@ describe.skipIf(unavailable !== undefined)('the account page', () => {
   beforeAll(async () => {
     fleet = await Fleet.start();
     browser = await launchBrowser();
-    page = await browser.newPage();
-    cdp = await page.context().newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
+    ({ page, cdp, addAuthenticator } = await passkeyPage(browser));
     mkdirSync(screenshots, { recursive: true });
   });
 
@@ -76,10 +62,7 @@ describe.skipIf(unavailable !== undefined)('the account page', () => {
 
   it('manages passkeys, the authenticator app, recovery codes and sign-ins', async () => {
     const laptop = await addAuthenticator('internal');
-    const logged = fleet.broker.records.find(
-      (r) => r.msg === 'no users yet: register the first admin with this one-time link',
-    );
-    await page.goto(String(logged?.link));
+    await page.goto(firstAdminLink(fleet));
     await page.getByLabel('User name').fill('root-admin');
     await page.getByRole('button', { name: 'Create passkey and register' }).click();
     await page.getByRole('link', { name: /Your account/ }).click();

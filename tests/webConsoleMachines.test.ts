@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUnavailable, launchBrowser } from './harness/browser';
 import { Fleet } from './harness/fleet';
+import { firstAdminLink, passkeyPage } from './harness/webConsole';
 import type { ConsoleLink } from '../common/client';
 import { connectConsole } from './harness/operator';
 
@@ -71,19 +72,9 @@ describe.skipIf(unavailable !== undefined)('the web console’s machine list', (
       { name: 'db-1', labels: { env: 'prod', role: 'db' } },
     ]);
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    const passkeys = await passkeyPage(browser, { width: 1280, height: 800 });
+    page = passkeys.page;
+    await passkeys.addAuthenticator();
     mkdirSync(screenshots, { recursive: true });
   });
 
@@ -94,10 +85,7 @@ describe.skipIf(unavailable !== undefined)('the web console’s machine list', (
   });
 
   it('lists the machines with their labels and online state after signing up', async () => {
-    const logged = fleet.broker.records.find(
-      (r) => r.msg === 'no users yet: register the first admin with this one-time link',
-    );
-    await page.goto(String(logged?.link));
+    await page.goto(firstAdminLink(fleet));
     await page.getByLabel('User name').fill('root-admin');
     const registered = page.waitForResponse((response) => response.url().endsWith('/api/v1/register'));
     await page.getByRole('button', { name: 'Create passkey and register' }).click();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -56,7 +57,15 @@ describe.runIf(process.platform === 'linux')('endProcessGroup', () => {
     });
     await Promise.all(leaders.map((child) => once(child, 'spawn')));
     const pids = leaders.map((child) => child.pid!);
-    await waitFor(() => remainingSessions(pids).size === pids.length, 'the sleeps to run');
+    // Until each shell has exec'd sleep, its trap may not be set yet and a SIGHUP would still end it.
+    const isSleep = (pid: number) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep';
+      } catch {
+        return false;
+      }
+    };
+    await waitFor(() => pids.every(isSleep) && remainingSessions(pids).size === pids.length, 'the sleeps to run');
     const passes: number[][] = [];
     const scanner = new SessionScanner((sids) => {
       passes.push([...sids]);

@@ -1,0 +1,47 @@
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import type { Fleet } from './fleet';
+
+/** The log line that carries the first admin's one-time registration link. */
+export const FIRST_ADMIN_LINK_MSG = 'no users yet: register the first admin with this one-time link';
+
+export interface PasskeyPage {
+  page: Page;
+  cdp: CDPSession;
+  /** Adds a virtual authenticator (a platform one by default, or a USB security key) and returns its id. */
+  addAuthenticator(transport?: 'internal' | 'usb'): Promise<string>;
+}
+
+/**
+ * A page in Chromium with WebAuthn's virtual authenticator switched on: a
+ * passkey-capable device that verifies its user (PIN or biometrics) and
+ * confirms presence by itself.
+ */
+export async function passkeyPage(
+  browser: Browser,
+  viewport?: { width: number; height: number },
+): Promise<PasskeyPage> {
+  const page = await browser.newPage(viewport ? { viewport } : {});
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const addAuthenticator = async (transport: 'internal' | 'usb' = 'internal') => {
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport,
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    return authenticatorId;
+  };
+  return { page, cdp, addAuthenticator };
+}
+
+/** The first admin's link as the broker logged it at its first start. */
+export function firstAdminLink(fleet: Fleet): string {
+  const logged = fleet.broker.records.find((r) => r.msg === FIRST_ADMIN_LINK_MSG);
+  if (!logged) throw new Error('the broker logged no first-admin link');
+  return String(logged.link);
+}
