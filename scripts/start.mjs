@@ -202,7 +202,7 @@ try {
   say(`  npx fleetterm shell ${machineName}`);
   say('  npx fleetterm exec --label env=local -- uname -a');
   say('');
-  say('The web console has sign-in so far; terminals arrive with the console release. Ctrl-C stops everything.');
+  say('In the web console: sign in with a passkey, see the machines, open a terminal. Ctrl-C stops everything.');
 } catch (error) {
   say(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
   if (String(error).includes('in use'))
