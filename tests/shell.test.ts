@@ -53,7 +53,9 @@ describe('fleetterm shell', () => {
   it('interrupts the foreground process with Ctrl-C', async () => {
     const session = await shell();
     const beforeSleep = session.mark();
-    session.type('echo sleep-$((1+1)); sleep 100; echo not-""interrupted\r');
+    // The marker comes from the process that then becomes `sleep` (exec): once it shows, the Ctrl-C reaches
+    // the foreground job, never bash between two commands (which could then still start the sleep).
+    session.type(`sh -c 'echo sleep-$((1+1)); exec sleep 100'; echo not-""interrupted\r`);
     await session.waitFor(/sleep-2/, 10_000, beforeSleep);
     const started = Date.now();
     session.type('\x03');
