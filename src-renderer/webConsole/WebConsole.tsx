@@ -1,6 +1,6 @@
 // First: zod must be told before common/protocol's schemas are built (see zodCsp.ts).
 import '../console/zodCsp';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { MachinesScreen } from '../console/MachinesScreen';
 import { TerminalView } from '../console/TerminalView';
 import { fetchMachines, type Machine } from '../console/machinesApi';
@@ -11,6 +11,7 @@ import { brokerApi, type SignedIn } from './brokerApi';
 import { CliLoginScreen, readCliLoginRequest } from './CliLoginScreen';
 import { RegisterScreen } from './RegisterScreen';
 import { SignInScreen } from './SignInScreen';
+import { TokenRefresher } from './tokenRefresher';
 
 /** Where the page is: the broker serves the same page for every path. */
 export interface WebLocation {
@@ -28,8 +29,8 @@ export interface WebConsoleProps {
 /**
  * The web console as served by the broker: registration from a one-time
  * link, passkey sign-in, then the machine list (terminals come next). The
- * access and refresh secrets live in this component's memory only: a
- * reload signs out.
+ * access and refresh secrets live in this component's memory only (a
+ * reload signs out); the access token is refreshed a minute before it ends.
  */
 export function WebConsole({ location, navigate }: WebConsoleProps) {
   const [signedIn, setSignedInState] = useState<SignedIn | undefined>(undefined);
@@ -48,9 +49,24 @@ export function WebConsole({ location, navigate }: WebConsoleProps) {
     navigate(next === 'account' ? '/account' : '/');
   };
 
+  const refresher = useRef<TokenRefresher | undefined>(undefined);
+  useEffect(() => () => refresher.current?.dispose(), []);
+
   const setSignedIn = (next: SignedIn | undefined) => {
     setSignedInState(next);
     accessToken.current = next?.tokens.accessToken ?? '';
+    refresher.current?.dispose();
+    refresher.current = next
+      ? new TokenRefresher({
+          tokens: next.tokens,
+          refresh: (secret) => brokerApi.refresh(secret),
+          onTokens: (tokens) => {
+            accessToken.current = tokens.accessToken;
+            setSignedInState((current) => (current ? { ...current, tokens } : current));
+          },
+          onEnded: (message) => endSignIn(message),
+        })
+      : undefined;
     setTerminalFor(undefined);
     store?.getState().reset();
     setStore(next ? createConsoleStore({ fetchMachines: () => fetchMachines(accessToken.current) }) : undefined);
@@ -58,11 +74,12 @@ export function WebConsole({ location, navigate }: WebConsoleProps) {
 
   const openTerminal = (machine: Machine) => setTerminalFor(machine);
 
-  const signInAgain = () => {
+  const endSignIn = (why: string) => {
     setSignedIn(undefined);
-    setNotice('Your sign-in has ended; sign in again.');
+    setNotice(`Your sign-in has ended (${why}); sign in again.`);
     go('home');
   };
+  const signInAgain = () => endSignIn('the broker no longer accepts it');
 
   const enter = (next: SignedIn) => {
     setSignedIn(next);

@@ -70,6 +70,8 @@ export const brokerApi = {
   }) => call<SignedIn>('/api/v1/register', { body: input }),
   signinOptions: () => call<{ options: unknown }>('/api/v1/signin/options', { body: {} }),
   signin: (response: unknown) => call<SignedIn>('/api/v1/signin', { body: { response } }),
+  refresh: (refreshToken: string) =>
+    call<{ tokens: SigninTokens }>('/api/v1/session/refresh', { body: { refreshToken } }),
   signout: (token: string) => call<{ signedOut: true }>('/api/v1/signout', { body: {}, token }),
   authorize: (token: string, request: { redirectUri: string; codeChallenge: string; state: string }) =>
     call<{ redirect: string }>('/api/v1/authorize', { body: request, token }),
