@@ -282,12 +282,21 @@ describe('ConsoleLink', () => {
     it('reconnects after a drop, reporting its state along the way', async () => {
       const { link, conn } = await fx.connected();
       const states: LinkState[] = [];
-      link.onState((s) => states.push(s));
+      // While it waits, it says when the next attempt is due (for "reconnecting in N s").
+      const dueAt: Array<number | undefined> = [];
+      link.onState((s) => {
+        states.push(s);
+        dueAt.push(link.nextReconnectAt);
+      });
+      expect(link.nextReconnectAt).toBeUndefined();
+      const before = Date.now();
       conn.drop();
       const again = await fx.broker.nextConnection();
       await again.welcome();
       await until(() => link.state === 'connected');
       expect(states).toEqual(['reconnecting', 'connected']);
+      expect(dueAt[0]).toBeGreaterThanOrEqual(before);
+      expect(dueAt[1]).toBeUndefined();
     });
 
     it('stops reconnecting on a fatal close code and ends its channels', async () => {

@@ -51,6 +51,8 @@ export class ConsoleLink implements Disposable {
   private lastBrokerError: { code: ErrorCode; message: string } | undefined;
   private readonly backoff: Backoff;
   private reconnectTimer: unknown;
+  /** When the reconnect timer fires (timers.now() clock); undefined while no reconnect is waiting. */
+  private reconnectAt: number | undefined;
   private welcomeTimer: unknown;
   private readonly table = new ChannelTable();
   private readyWaiters: Array<{ resolve(welcome: Welcome): void; reject(error: Error): void }> = [];
@@ -68,6 +70,11 @@ export class ConsoleLink implements Disposable {
 
   get state(): LinkState {
     return this.currentState;
+  }
+
+  /** While reconnecting: when the next attempt is due (the Timers clock), for "reconnecting in N s". */
+  get nextReconnectAt(): number | undefined {
+    return this.reconnectAt;
   }
 
   /** Bytes queued on the socket; writers of bulk input can pause above a bound of their choice. */
@@ -167,6 +174,7 @@ export class ConsoleLink implements Disposable {
   // ------------------------------------------------------------ connection
 
   private connect(): void {
+    this.reconnectAt = undefined;
     let socket: WebSocketLike;
     try {
       socket = this.options.socketFactory();
@@ -229,8 +237,11 @@ export class ConsoleLink implements Disposable {
     if (giveUp) return this.finish(error);
 
     this.table.linkDown(error);
+    // Set before the state changes, so listeners of 'reconnecting' can say when.
+    const delay = this.backoff.next();
+    this.reconnectAt = this.timers.now() + delay;
     this.setState(this.everConnected ? 'reconnecting' : 'connecting');
-    this.reconnectTimer = this.timers.setTimeout(() => this.connect(), this.backoff.next());
+    this.reconnectTimer = this.timers.setTimeout(() => this.connect(), delay);
   }
 
   /** The link is closed for good: reject everything waiting and end every channel. */
@@ -238,6 +249,7 @@ export class ConsoleLink implements Disposable {
     if (this.currentState === 'closed') return;
     this.closedError = error;
     this.timers.clearTimeout(this.reconnectTimer);
+    this.reconnectAt = undefined;
     this.timers.clearTimeout(this.welcomeTimer);
     if (this.socket) this.detachSocket(this.socket);
     this.socket = undefined;

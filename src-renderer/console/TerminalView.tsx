@@ -71,6 +71,7 @@ export function TerminalView({ machine, accessToken, onClose }: TerminalViewProp
         source={source}
         label={`Terminal on ${machine.name}`}
         autoFocus
+        retryAt={() => link.nextReconnectAt}
         onController={(made) => (controller.current = made)}
       />
       {prompt}
