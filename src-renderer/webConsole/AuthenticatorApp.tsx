@@ -1,3 +1,4 @@
+import { AppCodeInput } from './AppCodeInput';
 import { useState, type FormEvent } from 'react';
 import type { TotpEnrolment, TotpInfo } from './accountApi';
 import { QrCode } from './QrCode';
@@ -82,16 +83,7 @@ function Enrol({ enrolment, busy, onConfirm, onCancel }: EnrolProps) {
       </p>
       <label>
         Code from the app
-        <input
-          name="code"
-          value={code}
-          onChange={(event) => setCode(event.target.value)}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9 ]{6,7}"
-          title="the 6-digit code the app shows now"
-          required
-        />
+        <AppCodeInput value={code} onChange={setCode} />
       </label>
       <div className="card__row">
         <button type="submit" disabled={busy}>

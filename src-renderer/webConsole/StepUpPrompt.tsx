@@ -1,3 +1,4 @@
+import { AppCodeInput } from './AppCodeInput';
 import { useState, type FormEvent } from 'react';
 import { accountApi } from './accountApi';
 import { signWithPasskey } from './passkeyPrompt';
@@ -64,16 +65,7 @@ export function StepUpPrompt({ accessToken, reason, offerCode, onConfirmed, onCa
               <span>
                 Or a code from your authenticator app <span className="card__hint">(6 digits)</span>
               </span>
-              <input
-                name="code"
-                value={code}
-                onChange={(event) => setCode(event.target.value)}
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                pattern="[0-9 ]{6,7}"
-                title="the 6-digit code the app shows now"
-                required
-              />
+              <AppCodeInput value={code} onChange={setCode} />
             </label>
             <button type="submit" className="button--quiet" disabled={status.busy}>
               Confirm with the code

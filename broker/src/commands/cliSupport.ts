@@ -24,6 +24,9 @@ export function dataOption(): Option {
     .default(DEFAULT_DATA_DIR, '~/.local/share/fleetterm/broker');
 }
 
+/** Commander's collector for a repeatable option: `--dns-name a --dns-name b` gives ['a', 'b']. */
+export const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
 export function jsonOption(): Option {
   return new Option('--json', 'print one JSON document on stdout and nothing else there');
 }

@@ -8,9 +8,7 @@ import { CertificateAuthority, type ServerCertificate } from '../pki/certificate
 import { PkiError } from '../pki/pkiError';
 import { DB_FILE } from '../store/openSqliteStore';
 import { auditFromCli } from './cliAudit';
-import { CliError, dataOption, jsonOption, printJson, shortTime, withStore } from './cliSupport';
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+import { CliError, dataOption, jsonOption, printJson, shortTime, withStore, collect } from './cliSupport';
 
 /** Runs a PKI step; its typed errors become operator errors (their messages already say what to do). */
 async function cli<T>(step: () => Promise<T>): Promise<T> {

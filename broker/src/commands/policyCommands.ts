@@ -5,9 +5,8 @@ import { ConsoleOpen } from '../../../common/protocol';
 import { cliActor } from '../audit/auditLog';
 import { ANY_LOGIN_USER, BUILT_IN_POLICY, isPolicySubject, type AccessPolicy } from '../auth/accessPolicy';
 import { auditFromCli } from './cliAudit';
-import { CliError, dataOption, jsonOption, printJson, printTable, shortTime, withStore } from './cliSupport';
+import { CliError, dataOption, jsonOption, printJson, printTable, shortTime, withStore, collect } from './cliSupport';
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const POLICY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 interface AddFlags {

@@ -8,7 +8,7 @@ import { parseLabels } from '../../../common/labels';
 import { DEFAULT_BROADCAST_STEP_UP, type BroadcastStepUpRule } from '../relay/broadcastStepUp';
 import { DEFAULT_AGENT_PORT, DEFAULT_LISTEN, isLoopbackHost, parseListenAddress } from '../listenAddress';
 import { createLogger, type LogFormat } from '../../../node-common/logger';
-import { CliError, dataOption } from './cliSupport';
+import { CliError, dataOption, collect } from './cliSupport';
 
 interface ServeFlags {
   data: string;
@@ -29,8 +29,6 @@ interface ServeFlags {
   devInsecureHttp?: boolean;
   logFormat: LogFormat;
 }
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** Next to the bundle (broker/dist/main.js): the repository's out/renderer, which `npm run build` makes. */
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../out/renderer', import.meta.url));

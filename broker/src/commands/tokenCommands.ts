@@ -13,6 +13,7 @@ import { ROLES, TOKEN_SCOPES, type Role, type TokenScope } from '../store/store'
 import { auditFromCli } from './cliAudit';
 import {
   CliError,
+  collect,
   dataOption,
   jsonOption,
   parseTtl,
@@ -37,7 +38,6 @@ export function defaultTokenName(role: Role): string {
   return `${role}-${[...randomBytes(6)].map((byte) => BASE32[byte % 32]).join('')}`;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 interface EnrollFlags {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Labels } from '../../../common/labels';
 import { err, ok, type Result } from '../../../common/result';
+import { readLabelsColumn } from './jsonColumns';
 import type { AgentInfo, EnrollInput, EnrollRefusal, Machine, MachineCertificate, MachineSummary } from './store';
 
 interface MachineRow {
@@ -33,22 +33,13 @@ interface EnrollTokenRow {
   used_at: number | null;
 }
 
-export function parseLabels(text: string): Labels {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Labels) : {};
-  } catch {
-    return {};
-  }
-}
-
 export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 function toMachine(row: MachineRow): Machine {
   return {
     id: row.id,
     name: row.name,
-    labels: parseLabels(row.labels),
+    labels: readLabelsColumn(row.labels),
     os: row.os,
     arch: row.arch,
     hostname: row.hostname,

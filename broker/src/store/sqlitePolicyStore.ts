@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AccessPolicy } from '../auth/accessPolicy';
-import { parseLabels } from './sqliteMachineStore';
+import { readLabelsColumn, readStringListColumn } from './jsonColumns';
 
 interface PolicyRow {
   id: string;
@@ -9,15 +9,6 @@ interface PolicyRow {
   selector: string;
   login_users: string;
   created_at: number;
-}
-
-function parseList(text: string): string[] {
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-  } catch {
-    return [];
-  }
 }
 
 /** Access policies: the policy half of SqliteStore. */
@@ -29,9 +20,9 @@ export class SqlitePolicyStore {
     return rows.map((row) => ({
       id: row.id,
       name: row.name,
-      subjects: parseList(row.subjects),
-      selector: parseLabels(row.selector),
-      loginUsers: parseList(row.login_users),
+      subjects: readStringListColumn(row.subjects),
+      selector: readLabelsColumn(row.selector),
+      loginUsers: readStringListColumn(row.login_users),
       createdAt: row.created_at,
     }));
   }

@@ -17,12 +17,12 @@ import type {
   NewAuditEvent,
   NewSession,
   Role,
-  TokenScope,
   SessionEnd,
   SessionRecord,
   SessionSummary,
   Store,
 } from './store';
+import { readStringListColumn } from './jsonColumns';
 import { SqliteAuditStore } from './sqliteAuditStore';
 import { iso, SqliteMachineStore } from './sqliteMachineStore';
 import { SqlitePasskeyStore } from './sqlitePasskeyStore';
@@ -63,22 +63,13 @@ interface SessionRow {
   bytes_out: number;
 }
 
-function parseScopes(text: string): TokenScope[] {
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) ? TOKEN_SCOPES.filter((scope) => value.includes(scope)) : [];
-  } catch {
-    return [];
-  }
-}
-
 function toApiToken(row: ApiTokenRow): ApiTokenRecord {
   return {
     id: row.id,
     name: row.name,
     hash: row.hash,
     role: row.role,
-    scopes: parseScopes(row.scopes),
+    scopes: TOKEN_SCOPES.filter((scope) => readStringListColumn(row.scopes).includes(scope)),
     userId: row.user_id,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
