@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Fleetterm against OpenSSH on this machine, loopback only, bounded in time
-// (issue 6). Usage: node bench/run.mjs [--quick] [--rounds N] [--pause-ms MS] [--no-build]
-// Writes bench-results/latest.json (raw) and docs/BENCHMARKS.md (summary).
+// (issue 6). Usage: node bench/run.mjs [--quick] [--rounds N] [--pause-ms MS] [--no-build] [--only LIST]
+// Writes bench-results/latest.json (raw) and docs/BENCHMARKS.md (summary). --only runs some
+// workloads (rounds, xterm, concurrency, idle-links) and writes bench-results/only.json alone.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,10 +18,16 @@ import { paste } from './lib/paste.mjs';
 import { broadcastFanOut } from './lib/broadcast.mjs';
 import { agentMemory, bareNodeMemory, steadyMemory } from './lib/memory.mjs';
 import { isolation } from './lib/isolation.mjs';
+import { intoXterm } from './lib/intoXterm.mjs';
+import { concurrency } from './lib/concurrency.mjs';
+import { idleLinks } from './lib/idleLinks.mjs';
+import { scaleSummary } from './lib/reportScale.mjs';
 import { latencySummary } from './lib/stats.mjs';
 import { machineInfo, summarise, renderMarkdown } from './lib/report.mjs';
 
 const root = resolve(import.meta.dirname, '..');
+/** What --only may name: the A/B rounds (workloads 1, 2, 6–11 and 7's idle RSS) and the scale workloads 3–5. */
+const WORKLOADS = ['rounds', 'xterm', 'concurrency', 'idle-links'];
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -29,8 +36,15 @@ function parseOptions() {
       rounds: { type: 'string' },
       'pause-ms': { type: 'string' },
       'no-build': { type: 'boolean', default: false },
+      only: { type: 'string' },
     },
   });
+  const only = values.only === undefined ? WORKLOADS : values.only.split(',').map((w) => w.trim());
+  const unknown = only.filter((w) => !WORKLOADS.includes(w));
+  if (unknown.length > 0 || only.length === 0) {
+    console.error(`bench: --only takes a comma-separated list of ${WORKLOADS.join(', ')}`);
+    process.exit(64);
+  }
   const rounds = values.rounds === undefined ? (values.quick ? 2 : 5) : Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) {
     console.error('bench: --rounds takes a whole number from 1 to 50');
@@ -43,6 +57,7 @@ function parseOptions() {
   }
   return {
     quick: values.quick,
+    only,
     rounds,
     build: !values['no-build'],
     echoKeys: values.quick ? 200 : 2000,
@@ -55,31 +70,54 @@ function parseOptions() {
     broadcastSends: values.quick ? 50 : 100,
     broadcastPauseMs: 20,
     memorySessions: 20,
+    // Workload 3: MB of `head -c N /dev/zero | base64` into xterm, local feed and Fleetterm alternately.
+    xtermBytes: values.quick ? 4_000_000 : 100_000_000,
+    xtermRounds: values.quick ? 1 : 3,
+    // Workload 4: a tenth of the sessions type 10 keys per second for typingSeconds.
+    concurrency: {
+      sizes: values.quick ? [20, 50] : [100, 500, 1000],
+      agents: values.quick ? 2 : 4,
+      typingSeconds: values.quick ? 1 : 15,
+      keysPerSecond: 10,
+      typingShare: 0.1,
+      idleSeconds: values.quick ? 1 : 3,
+    },
+    // Workload 5: idle agent links; the idle window covers two of the broker's 15 s heartbeats in full runs.
+    idleLinks: { links: values.quick ? 200 : 10_000, idleSeconds: values.quick ? 3 : 30 },
     // p99 of 500 keys is their 5th slowest; of 200 it would be the 2nd, too noisy to compare with the idle p99.
     isolationKeys: values.quick ? 500 : 1000,
     // Hard limits: a run that overruns them is stopped (exit 2); quick runs take about a minute here.
-    budgetMs: values.quick ? 170_000 : 900_000,
+    budgetMs: values.quick ? 240_000 : 1_500_000,
   };
 }
 
 /** Bundles the Node parts (as `npm run build:node` does) and the client entry the harness imports. */
 async function buildClient(options) {
   if (options.build) execFileSync(process.execPath, [join(root, 'scripts/build-node.mjs')], { stdio: 'inherit' });
-  const outfile = join(root, 'bench/.build/fleetClient.mjs');
+  const outdir = join(root, 'bench/.build');
   await build({
-    entryPoints: [join(root, 'bench/fleetClient.ts')],
-    outfile,
+    // The console client; and for idle links, the enrolment transaction and the agent's link as a load generator.
+    entryPoints: {
+      fleetClient: join(root, 'bench/fleetClient.ts'),
+      enrolMachines: join(root, 'bench/scale/enrolMachines.ts'),
+      agentLoad: join(root, 'bench/scale/agentLoad.ts'),
+    },
+    outdir,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'esm',
-    external: ['ws', 'bufferutil'],
+    external: ['ws', 'bufferutil', 'better-sqlite3'],
     banner: {
       js: "import { createRequire as __ftCreateRequire } from 'node:module'; const require = __ftCreateRequire(import.meta.url);",
     },
     logLevel: 'warning',
   });
-  return import(outfile);
+  return {
+    client: await import(join(outdir, 'fleetClient.mjs')),
+    scale: await import(join(outdir, 'enrolMachines.mjs')),
+  };
 }
 
 /** Open time (workload 11): Fleetterm on a connected link and on a fresh one, then OpenSSH. */
@@ -143,65 +181,100 @@ function logRound(result, rounds) {
   );
 }
 
+/** The A/B rounds against OpenSSH (workloads 1, 2, 6–11) and the agent's idle memory (7). */
+async function runRounds(client, options) {
+  const sshd = await startSshd();
+  const fleet = await startFleet(client);
+  // Agent idle RSS (workload 7) before any session: connected, nothing opened yet.
+  const agentIdle = { ...(await steadyMemory(fleet.agentPid, 10)), bareNode: await bareNodeMemory() };
+  const systems = {
+    fleetterm: (command) => fleetTerminal(fleet, command),
+    openssh: (command) => sshTerminal(sshd, command),
+  };
+  // Warm-up (not recorded): first connections pay for page faults, JIT and caches on both sides.
+  for (const make of Object.values(systems)) await keystrokeEcho(make, { count: 20, pauseMs: options.pauseMs });
+
+  const rounds = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    const result = { round, echo: {}, bulk: {}, interrupt: {} };
+    // Memory first: the agent has run the warm-up and the previous rounds, but holds no session.
+    result.memory = { fleetterm: await agentMemory(fleet, { sessions: options.memorySessions }) };
+    for (const [name, make] of Object.entries(systems)) {
+      const { latenciesMs } = await keystrokeEcho(make, { count: options.echoKeys, pauseMs: options.pauseMs });
+      result.echo[name] = { ...latencySummary(latenciesMs), latenciesMs };
+    }
+    for (const [name, make] of Object.entries(systems)) {
+      result.bulk[name] = await bulkOutput(make, { inputBytes: options.bulkBytes });
+    }
+    for (const [name, make] of Object.entries(systems)) {
+      result.interrupt[name] = await interruptFlood(make, { floodMs: options.interruptFloodMs });
+    }
+    result.open = await openTimes(fleet, sshd, options.opensPerRound);
+    for (const [i, bytes] of options.pasteBytes.entries()) {
+      const key = `paste${i + 1}`;
+      result[key] = { bytes };
+      for (const [name, make] of Object.entries(systems)) result[key][name] = await paste(make, { bytes });
+    }
+    result.broadcast = {
+      fleetterm: await broadcastFanOut(fleet, {
+        sizes: options.broadcastSizes,
+        sends: options.broadcastSends,
+        pauseMs: options.broadcastPauseMs,
+      }),
+    };
+    result.isolation = await isolationRuns(fleet, systems, options);
+    rounds.push(result);
+    logRound(result, options.rounds);
+  }
+  // The scale workloads start fleets of their own: this one would only hold memory.
+  await fleet.stop();
+  return { agentIdle, rounds };
+}
+
+/** Workloads 3–5, each with processes of its own, stopped before the next starts. */
+async function runScale({ client, scale }, options) {
+  const results = {};
+  if (options.only.includes('xterm')) {
+    results.xterm = await intoXterm(client, { bytes: options.xtermBytes, rounds: options.xtermRounds });
+  }
+  if (options.only.includes('concurrency')) results.concurrency = await concurrency(client, options.concurrency);
+  if (options.only.includes('idle-links')) {
+    results.idleLinks = await idleLinks(scale, options.idleLinks);
+    const r = results.idleLinks;
+    console.error(
+      `idle links: ${r.links} connected in ${r.connectSeconds.toFixed(1)} s; broker RSS ${r.brokerRssBeforeMB.toFixed(1)} → ` +
+        `${r.brokerRssWithLinksMB.toFixed(1)} MB (${r.rssPerLinkKB.toFixed(1)} KB per link), idle CPU ${(r.brokerIdleCpu * 100).toFixed(1)} %`,
+    );
+  }
+  return results;
+}
+
 async function main() {
   const options = parseOptions();
   const stopGuards = installExitGuards(options.budgetMs);
   try {
-    const client = await buildClient(options);
-    const sshd = await startSshd();
-    const fleet = await startFleet(client);
-    // Agent idle RSS (workload 7) before any session: connected, nothing opened yet.
-    const agentIdle = { ...(await steadyMemory(fleet.agentPid, 10)), bareNode: await bareNodeMemory() };
-    const systems = {
-      fleetterm: (command) => fleetTerminal(fleet, command),
-      openssh: (command) => sshTerminal(sshd, command),
-    };
-    // Warm-up (not recorded): first connections pay for page faults, JIT and caches on both sides.
-    for (const make of Object.values(systems)) await keystrokeEcho(make, { count: 20, pauseMs: options.pauseMs });
-
-    const rounds = [];
-    for (let round = 1; round <= options.rounds; round++) {
-      const result = { round, echo: {}, bulk: {}, interrupt: {} };
-      // Memory first: the agent has run the warm-up and the previous rounds, but holds no session.
-      result.memory = { fleetterm: await agentMemory(fleet, { sessions: options.memorySessions }) };
-      for (const [name, make] of Object.entries(systems)) {
-        const { latenciesMs } = await keystrokeEcho(make, { count: options.echoKeys, pauseMs: options.pauseMs });
-        result.echo[name] = { ...latencySummary(latenciesMs), latenciesMs };
-      }
-      for (const [name, make] of Object.entries(systems)) {
-        result.bulk[name] = await bulkOutput(make, { inputBytes: options.bulkBytes });
-      }
-      for (const [name, make] of Object.entries(systems)) {
-        result.interrupt[name] = await interruptFlood(make, { floodMs: options.interruptFloodMs });
-      }
-      result.open = await openTimes(fleet, sshd, options.opensPerRound);
-      for (const [i, bytes] of options.pasteBytes.entries()) {
-        const key = `paste${i + 1}`;
-        result[key] = { bytes };
-        for (const [name, make] of Object.entries(systems)) result[key][name] = await paste(make, { bytes });
-      }
-      result.broadcast = {
-        fleetterm: await broadcastFanOut(fleet, {
-          sizes: options.broadcastSizes,
-          sends: options.broadcastSends,
-          pauseMs: options.broadcastPauseMs,
-        }),
-      };
-      result.isolation = await isolationRuns(fleet, systems, options);
-      rounds.push(result);
-      logRound(result, options.rounds);
-    }
-
+    const built = await buildClient(options);
+    const classic = options.only.includes('rounds') ? await runRounds(built.client, options) : undefined;
+    const scale = await runScale(built, options);
     const machine = machineInfo(root);
-    const summary = summarise(rounds, agentIdle);
     mkdirSync(join(root, 'bench-results'), { recursive: true });
-    const raw = { machine, options, tls: true, agentIdle, summary, rounds };
+    if (!classic) {
+      // A partial run must not replace the full table: its raw results go to a file of their own.
+      writeFileSync(join(root, 'bench-results/only.json'), `${JSON.stringify({ machine, options, scale }, null, 1)}\n`);
+      console.log(JSON.stringify(scaleSummary(scale), null, 2));
+      console.error('bench: wrote bench-results/only.json (docs/BENCHMARKS.md is written by full runs only)');
+      return;
+    }
+    const { agentIdle, rounds } = classic;
+    const summary = { ...summarise(rounds, agentIdle), scale: scaleSummary(scale) };
+    const raw = { machine, options, tls: true, agentIdle, summary, rounds, scale };
     writeFileSync(join(root, 'bench-results/latest.json'), `${JSON.stringify(raw, null, 1)}\n`);
     // Everything from the "## History" heading on is kept: before/after records written by hand.
     const docPath = join(root, 'docs/BENCHMARKS.md');
     const previous = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '';
     const history = previous.includes('\n## History') ? previous.slice(previous.indexOf('\n## History')) : '';
-    writeFileSync(docPath, `${renderMarkdown({ machine, options, summary, rounds, agentIdle }).trimEnd()}\n${history}`);
+    const markdown = renderMarkdown({ machine, options, summary, rounds, agentIdle, scale });
+    writeFileSync(docPath, `${markdown.trimEnd()}\n${history}`);
     console.log(JSON.stringify(summary, null, 2));
     console.error('bench: wrote docs/BENCHMARKS.md and bench-results/latest.json');
   } finally {

@@ -13,9 +13,17 @@ const BROKER = join(root, 'broker/bin/fleetterm-broker.js');
 const AGENT = join(root, 'agent/bin/fleetterm-agent.js');
 const MACHINE = 'bench';
 
-/** A node child whose JSON log lines can be awaited by `msg`. Stopped by cleanup. */
-function startLogged(name, args) {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * A node child whose JSON log lines can be awaited by `msg`. Stopped by cleanup.
+ * `maxFiles`: its open-file limit (`ulimit -n`, through a shell that execs node, so the pid is node's).
+ */
+export function startLogged(name, args, { maxFiles } = {}) {
+  const child =
+    maxFiles === undefined
+      ? spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('/bin/sh', ['-c', `ulimit -n ${maxFiles} && exec "$0" "$@"`, process.execPath, ...args], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
   const records = [];
   const waiters = new Set();
   let stderr = '';
@@ -31,13 +39,14 @@ function startLogged(name, args) {
     for (const w of [...waiters]) if (w.msg === record.msg) w.resolve(record);
   });
   const exited = new Promise((r) => child.once('exit', r));
-  onCleanup(name, async () => {
+  const terminate = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
-  });
+  };
+  const unregister = onCleanup(name, terminate);
   const waitForLog = (msg, timeoutMs = 20_000) => {
     const found = records.find((r) => r.msg === msg);
     if (found) return Promise.resolve(found);
@@ -51,31 +60,53 @@ function startLogged(name, args) {
       exited.then((code) => rej(new Error(`${name} exited (${code}) before "${msg}"\n${stderr}`)));
     });
   };
-  return { pid: child.pid, waitForLog };
+  /** Stops it now (SIGTERM, SIGKILL after 5 s) instead of at the end of the run. */
+  const stop = () => (unregister(), terminate());
+  return { pid: child.pid, waitForLog, stop };
 }
 
-const cli = (args) => JSON.parse(execFileSync(process.execPath, [BROKER, ...args, '--json'], { encoding: 'utf8' }));
+export const brokerCli = (args) =>
+  JSON.parse(execFileSync(process.execPath, [BROKER, ...args, '--json'], { encoding: 'utf8' }));
 
-/** Broker + agent + operator token; returns what sessions need. */
-export async function startFleet(client) {
+/** A temporary directory (named so CI finds anything left running from it), removed by cleanup. */
+export function benchDirectory() {
   const dir = mkdtempSync(join(tmpdir(), 'fleetterm-bench-'));
-  onCleanup('fleet directory', () => rmSync(dir, { recursive: true, force: true }));
+  onCleanup('bench directory', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * `fleetterm-broker serve` on loopback with its data in `data`, TLS on both
+ * listeners as deployed; resolves once it listens, with its `listening` log.
+ */
+export async function startBroker(data, { args = [], maxFiles } = {}) {
+  const broker = startLogged(
+    'broker',
+    [BROKER, 'serve', '--data', data, '--listen', '127.0.0.1:0', '--agent-listen', '127.0.0.1:0', ...args],
+    { maxFiles },
+  );
+  const listening = await broker.waitForLog('listening');
+  return {
+    pid: broker.pid,
+    url: String(listening.url),
+    agentPort: Number(listening.agentPort),
+    listening,
+    stop: broker.stop,
+  };
+}
+
+/**
+ * Broker + `agents` agents (machines `bench`, `bench-2`, …) + operator token;
+ * returns what sessions need. `brokerArgs` go to `serve`; `maxShells` to each agent's config.
+ */
+export async function startFleet(client, { agents = 1, brokerArgs = [], maxShells = 256 } = {}) {
+  const dir = benchDirectory();
   const data = join(dir, 'broker');
   // TLS on both hops, as deployed: HTTPS/WSS for the console, mutual TLS for the agent (OpenSSH encrypts too).
-  const broker = startLogged('broker', [
-    BROKER,
-    'serve',
-    '--data',
-    data,
-    '--listen',
-    '127.0.0.1:0',
-    '--agent-listen',
-    '127.0.0.1:0',
-  ]);
-  const listening = await broker.waitForLog('listening');
-  const url = String(listening.url);
+  const broker = await startBroker(data, { args: brokerArgs });
+  const { url } = broker;
   const ca = [readFileSync(join(data, 'pki', 'root.crt'), 'utf8')];
-  const token = cli([
+  const token = brokerCli([
     'token',
     'create',
     '--data',
@@ -87,27 +118,38 @@ export async function startFleet(client) {
     '--name',
     'bench',
   ]).token;
-  const { token: enroll, caPin } = cli(['enroll-token', 'create', '--data', data, '--name', MACHINE]);
   const config = join(dir, 'agent.json');
   // Broadcast (workload 6) holds 100 sessions of one operator at once; the defaults (16, 4 per operator) are for people.
-  writeFileSync(config, JSON.stringify({ max_shells: 256, max_shells_per_operator: 256 }));
-  const agentArgs = [
-    'run',
-    '--broker',
-    url,
-    '--enroll-token',
-    enroll,
-    '--ca-pin',
-    caPin,
-    '--state',
-    join(dir, 'agent'),
-    '--config',
-    config,
-  ];
-  const agent = startLogged('agent', [AGENT, ...agentArgs]);
-  await agent.waitForLog('connected');
+  writeFileSync(config, JSON.stringify({ max_shells: maxShells, max_shells_per_operator: maxShells }));
+  const machines = Array.from({ length: agents }, (_, i) => (i === 0 ? MACHINE : `${MACHINE}-${i + 1}`));
+  const started = [];
+  for (const name of machines) {
+    const { token: enroll, caPin } = brokerCli(['enroll-token', 'create', '--data', data, '--name', name]);
+    const state = join(dir, `agent-${name}`);
+    const args = ['run', '--broker', url, '--enroll-token', enroll, '--ca-pin', caPin, '--state', state];
+    const agent = startLogged(`agent ${name}`, [AGENT, ...args, '--config', config]);
+    started.push({ pid: agent.pid, connected: agent.waitForLog('connected'), stop: agent.stop });
+  }
+  await Promise.all(started.map((a) => a.connected));
   const wsUrl = `${url.replace(/^http/, 'ws').replace(/\/$/, '')}/ws/console`;
-  return { client, wsUrl, token, ca, brokerPid: broker.pid, agentPid: agent.pid };
+  return {
+    client,
+    url,
+    wsUrl,
+    token,
+    ca,
+    brokerPid: broker.pid,
+    machine: MACHINE,
+    machines,
+    agentPid: started[0].pid,
+    agentPids: started.map((a) => a.pid),
+    /** Stops the agents and the broker now (workloads with a fleet of their own). */
+    stop: async () => {
+      await Promise.all(started.map((a) => a.stop()));
+      await broker.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A ConsoleLink to the broker, connected (welcomed) before it is returned. Disposed by cleanup. */
@@ -134,18 +176,18 @@ function newLink(fleet) {
 
 /**
  * One session as a bench terminal: `exec` of `command`, or an interactive
- * `shell` when `command` is undefined. Output is acknowledged at once. By
+ * `shell` when `command` is undefined, on `machine` (default: the first). Output is acknowledged at once. By
  * default through a fresh ConsoleLink (a new connection each time, as `ssh`
  * makes one); with `link`, on that already connected link (left open on close).
  */
-export function fleetTerminal(fleet, command, { link: shared } = {}) {
+export function fleetTerminal(fleet, command, { link: shared, machine = fleet.machine } = {}) {
   const link = shared ?? newLink(fleet);
   const mode = command === undefined ? { mode: 'shell' } : { mode: 'exec', command };
   const listeners = [];
   let channel;
   let resolveExit;
   const exited = new Promise((r) => (resolveExit = r));
-  const opened = link.open({ machine: MACHINE, ...mode, cols: 120, rows: 40 }).then((ch) => {
+  const opened = link.open({ machine, ...mode, cols: 120, rows: 40 }).then((ch) => {
     channel = ch;
     ch.onData((bytes) => {
       ch.consumed(bytes.byteLength);

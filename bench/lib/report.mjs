@@ -2,6 +2,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { renderScale, scaleMethods } from './reportScale.mjs';
 import { median } from './stats.mjs';
 
 export function machineInfo(root) {
@@ -93,7 +94,7 @@ const target = (text, met) => `${text} | ${met === undefined ? 'n/a' : met ? 'ye
 const check = (value, ok) => (Number.isFinite(value) ? ok(value) : undefined);
 const NO_TARGET = ' | ';
 
-export function renderMarkdown({ machine, options, summary, rounds }) {
+export function renderMarkdown({ machine, options, summary, rounds, scale }) {
   const s = summary;
   const line = (label, r, digits, better, goal = NO_TARGET) =>
     `| ${label} | ${fmt(r.fleetterm, digits)} | ${fmt(r.openssh, digits)} | ${fmt(r.ratio)} | ${better} | ${goal} |`;
@@ -148,7 +149,8 @@ Everything above "History" is generated (run the harness again); the History sec
   paste: ${options.pasteBytes.map(mb).join(' and ')}; isolation: ${options.isolationKeys} keys idle and ${options.isolationKeys} during a flood;
   broadcast: ${options.broadcastSends} sends per variant and size, ${options.broadcastPauseMs} ms apart; memory: ${options.memorySessions} idle shells.
 - Fleetterm as deployed: TLS to the broker (WSS) and mutual TLS between broker and agent; OpenSSH encrypts too.
-- Not implemented yet: workloads 3–5 of issue 6 (into xterm, concurrency, idle links).
+- Scale (once, after the rounds): into xterm ${options.xtermBytes / 1e6} MB × ${options.xtermRounds}; concurrency ${options.concurrency.sizes.join(', ')} sessions, typing ${options.concurrency.typingSeconds} s;
+  idle links: ${options.idleLinks.links}, idle ${options.idleLinks.idleSeconds} s.
 - Targets are those of issue 6; "Met" judges this run only (\`--quick\` runs are short and noisy).
 
 ## Results (medians over rounds; ratio = median of per-round Fleetterm / OpenSSH)
@@ -220,6 +222,7 @@ ${memoryLine('Agent RssAnon increment per open session (KB, largest over rounds)
 ${memoryLine('The shell processes themselves, per session (KB, not counted above)', m.shellRssPerSessionKB, 0)}
 ${memoryLine('Agent RSS after closing them (MB)', m.afterCloseMB, 1)}
 
+${renderScale({ scale, options })}
 ## How it is measured
 
 - **Keystroke echo**: \`stty raw -echo; exec cat\` on the remote terminal; each key is written only after the
@@ -256,5 +259,5 @@ ${memoryLine('Agent RSS after closing them (MB)', m.afterCloseMB, 1)}
   one console link (all prompts arrived, 0.5 s settled) and again after closing them. The increment per session is
   (with shells − before) / ${options.memorySessions}, the largest over rounds (V8 keeps the heap earlier workloads grew, so later
   rounds understate it); the shells' own processes are separate and only reported.
-`;
+${scaleMethods}`;
 }
