@@ -7,7 +7,7 @@ import { createNavigationPolicy } from './navigationPolicy';
 type RequestHandler = Parameters<Session['setPermissionRequestHandler']>[0];
 type CheckHandler = Parameters<Session['setPermissionCheckHandler']>[0];
 
-function setup() {
+function setup(policyFor?: (contents: WebContents) => ReturnType<typeof createNavigationPolicy> | undefined) {
   const app = new EventEmitter();
   const session = {
     requestHandler: null as RequestHandler,
@@ -22,7 +22,8 @@ function setup() {
   const security = installAppSecurity({
     app: app as unknown as App,
     session,
-    policy: createNavigationPolicy('file:///app/out/renderer/index.html'),
+    policy: createNavigationPolicy('app://fleetterm/index.html'),
+    policyFor,
     openExternal: async () => {},
     onError: () => {},
   });
@@ -42,6 +43,21 @@ describe('installAppSecurity', () => {
     app.emit('web-contents-created', {}, contents as unknown as WebContents);
     expect(contents.listenerCount('will-navigate')).toBe(1);
     expect(contents.windowOpenHandler).toBeTypeOf('function');
+  });
+
+  it("uses another page's own policy when it has one (the sign-in window)", () => {
+    const signIn = createNavigationPolicy('https://broker.example.org/');
+    const { app } = setup((contents) => ((contents as unknown as { signIn?: boolean }).signIn ? signIn : undefined));
+    const make = (isSignIn: boolean) =>
+      Object.assign(new EventEmitter(), { signIn: isSignIn, setWindowOpenHandler() {}, isDestroyed: () => false });
+    const decide = (contents: EventEmitter, url: string) => {
+      app.emit('web-contents-created', {}, contents as unknown as WebContents);
+      let prevented = false;
+      contents.emit('will-navigate', { url, preventDefault: () => (prevented = true) });
+      return prevented ? 'deny' : 'allow';
+    };
+    expect(decide(make(true), 'https://broker.example.org/cli-login')).toBe('allow');
+    expect(decide(make(false), 'https://broker.example.org/cli-login')).toBe('deny');
   });
 
   it('denies every web permission request and check', () => {

@@ -8,6 +8,8 @@ export interface AppSecurityDeps {
   /** The session the console windows use (session.defaultSession). */
   session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>;
   policy: NavigationPolicy;
+  /** Another policy for some pages (the sign-in windows, by their session); undefined: `policy`. */
+  policyFor?(contents: WebContents): NavigationPolicy | undefined;
   openExternal(url: string): Promise<void>;
   onError(message: string, error: unknown): void;
 }
@@ -21,7 +23,7 @@ export interface AppSecurityDeps {
 export function installAppSecurity(deps: AppSecurityDeps): Disposable {
   const onWebContentsCreated = (_event: unknown, contents: WebContents): void => {
     // The guards live as long as the webContents; Electron drops its listeners with it.
-    installNavigationGuards(contents, deps);
+    installNavigationGuards(contents, { ...deps, policy: deps.policyFor?.(contents) ?? deps.policy });
   };
   deps.app.on('web-contents-created', onWebContentsCreated);
   deps.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));

@@ -13,12 +13,18 @@ class FakeWindow extends EventEmitter {
   ) {
     super();
   }
+  maximized = false;
   show(): void {
     this.shown = true;
   }
-  loadFile(path: string): Promise<void> {
-    this.loaded.push(`file ${path}`);
-    return this.loadResult;
+  maximize(): void {
+    this.maximized = true;
+  }
+  isMaximized(): boolean {
+    return this.maximized;
+  }
+  getNormalBounds() {
+    return { x: 5, y: 6, width: 700, height: 500 };
   }
   loadURL(url: string): Promise<void> {
     this.loaded.push(`url ${url}`);
@@ -26,8 +32,13 @@ class FakeWindow extends EventEmitter {
   }
 }
 
-function open(entry: RendererEntry, loadResult: Promise<void> = Promise.resolve()) {
+function open(
+  entry: RendererEntry,
+  loadResult: Promise<void> = Promise.resolve(),
+  placement?: { bounds: { x: number; y: number; width: number; height: number }; maximized: boolean },
+) {
   const errors: string[] = [];
+  const saved: unknown[] = [];
   let created: FakeWindow | undefined;
   openConsoleWindow({
     createWindow: (options) => {
@@ -36,17 +47,19 @@ function open(entry: RendererEntry, loadResult: Promise<void> = Promise.resolve(
     },
     entry,
     preloadPath: '/app/out/preload/index.cjs',
+    placement,
+    onClose: (state) => saved.push(state),
     onError: (message) => errors.push(message),
   });
   if (!created) throw new Error('no window was created');
-  return { window: created, errors };
+  return { window: created, errors, saved };
 }
 
-const fileEntry: RendererEntry = { kind: 'file', path: '/app/index.html', url: 'file:///app/index.html' };
+const appEntry: RendererEntry = { kind: 'app', rendererDir: '/app/out/renderer', url: 'app://fleetterm/index.html' };
 
 describe('openConsoleWindow', () => {
   it('creates the window with the locked-down options and the preload', () => {
-    const { window } = open(fileEntry);
+    const { window } = open(appEntry);
     expect(window.options.webPreferences).toMatchObject({
       preload: '/app/out/preload/index.cjs',
       contextIsolation: true,
@@ -55,23 +68,35 @@ describe('openConsoleWindow', () => {
     });
   });
 
-  it('loads the built page as a file, or the dev server as a URL', () => {
-    expect(open(fileEntry).window.loaded).toEqual(['file /app/index.html']);
+  it('loads the built page through the app scheme, or the dev server', () => {
+    expect(open(appEntry).window.loaded).toEqual(['url app://fleetterm/index.html']);
     expect(open({ kind: 'dev-server', url: 'http://localhost:5173/' }).window.loaded).toEqual([
       'url http://localhost:5173/',
     ]);
   });
 
   it('shows the window only once it has painted', () => {
-    const { window } = open(fileEntry);
+    const { window } = open(appEntry);
     expect(window.shown).toBe(false);
     window.emit('ready-to-show');
     expect(window.shown).toBe(true);
   });
 
   it('reports a page that fails to load', async () => {
-    const { errors } = open(fileEntry, Promise.reject(new Error('ERR_FILE_NOT_FOUND')));
+    const { errors } = open(appEntry, Promise.reject(new Error('ERR_FILE_NOT_FOUND')));
     await new Promise((resolve) => setImmediate(resolve));
-    expect(errors).toEqual(['could not load the console from file:///app/index.html']);
+    expect(errors).toEqual(['could not load the console from app://fleetterm/index.html']);
+  });
+
+  it('opens where it was, maximized again if it was, and reports its state as it closes', () => {
+    const { window, saved } = open(appEntry, Promise.resolve(), {
+      bounds: { x: 10, y: 20, width: 900, height: 600 },
+      maximized: true,
+    });
+    expect(window.options).toMatchObject({ x: 10, y: 20, width: 900, height: 600 });
+    window.emit('ready-to-show');
+    expect(window.maximized).toBe(true);
+    window.emit('close');
+    expect(saved).toEqual([{ bounds: { x: 5, y: 6, width: 700, height: 500 }, maximized: true }]);
   });
 });

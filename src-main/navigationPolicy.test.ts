@@ -48,6 +48,36 @@ describe('navigation policy for the built app (file://)', () => {
   });
 });
 
+describe('navigation policy for the built app (app://fleetterm)', () => {
+  const policy = createNavigationPolicy('app://fleetterm/index.html');
+
+  it('allows the app origin, any path, hash or query', () => {
+    expect(policy.decideNavigation('app://fleetterm/index.html#/tabs')).toEqual({ action: 'allow' });
+    expect(policy.isAppUrl('app://fleetterm/')).toBe(true);
+  });
+
+  it('treats other hosts of the scheme and every opaque-origin URL as foreign', () => {
+    for (const url of [
+      'app://fleetterm.evil/index.html',
+      'app://other/index.html',
+      'javascript:alert(1)',
+      'data:text/html,x',
+      'about:blank',
+      'file:///app/index.html',
+    ]) {
+      expect(policy.isAppUrl(url), url).toBe(false);
+      expect(policy.decideNavigation(url), url).toEqual({ action: 'deny', openExternally: null });
+    }
+  });
+
+  it('hands web pages to the system browser', () => {
+    expect(policy.decideNavigation('https://broker.example.org/')).toEqual({
+      action: 'deny',
+      openExternally: 'https://broker.example.org/',
+    });
+  });
+});
+
 describe('navigation policy for the dev server', () => {
   const policy = createNavigationPolicy('http://localhost:5173/');
 
@@ -112,5 +142,6 @@ describe('externalUrl', () => {
 describe('createNavigationPolicy', () => {
   it('refuses an app URL that does not parse, instead of allowing everything', () => {
     expect(() => createNavigationPolicy('index.html')).toThrow(/not a valid URL/);
+    expect(() => createNavigationPolicy('javascript:void(0)')).toThrow(/names no host/);
   });
 });

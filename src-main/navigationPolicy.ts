@@ -21,16 +21,19 @@ const externalProtocols = new Set(['http:', 'https:']);
 export function createNavigationPolicy(appUrl: string): NavigationPolicy {
   const app = parseUrl(appUrl);
   if (!app) throw new Error(`The app URL is not a valid URL: ${appUrl}`);
+  if (app.protocol !== 'file:' && app.host === '') throw new Error(`The app URL names no host: ${appUrl}`);
 
   const isAppUrl = (url: string): boolean => {
     const target = parseUrl(url);
     if (!target) return false;
-    // Every file:// URL has the same opaque origin, so for a built app only
-    // the app's own page counts (any hash or query), never another local file.
+    // Every file:// URL has the same opaque origin, so for a file page only
+    // the page itself counts (any hash or query), never another local file.
     if (app.protocol === 'file:') {
       return target.protocol === 'file:' && target.host === app.host && target.pathname === app.pathname;
     }
-    return target.origin === app.origin;
+    // Scheme and host:port, not URL.origin: that is "null" for every
+    // non-special scheme (app://, javascript:, data:...), which would match.
+    return target.protocol === app.protocol && target.host === app.host;
   };
 
   const deny = (url: string): NavigationDecision & { action: 'deny' } => ({

@@ -1,8 +1,14 @@
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { desktopAppOrigin } from '../common/desktopApi';
 
-/** What a console window loads. */
-export type RendererEntry = { kind: 'dev-server'; url: string } | { kind: 'file'; path: string; url: string };
+/**
+ * What a console window loads: the built files through the app's own
+ * scheme (appProtocol.ts serves `rendererDir` as app://fleetterm/), or the
+ * Vite dev server.
+ */
+export type RendererEntry = { kind: 'dev-server'; url: string } | { kind: 'app'; rendererDir: string; url: string };
+
+/** The built console page. */
+export const appPageUrl = `${desktopAppOrigin}/index.html`;
 
 export interface RendererEntryInput {
   /** app.isPackaged: an installed app always loads its own files. */
@@ -28,18 +34,17 @@ const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
  * with its preload API, at a page from somewhere else.
  */
 export function resolveRendererEntry(input: RendererEntryInput): ResolvedRendererEntry {
-  const path = join(input.rendererDir, 'index.html');
-  const fileEntry: RendererEntry = { kind: 'file', path, url: pathToFileURL(path).href };
-  if (input.devServerUrl === undefined || input.devServerUrl === '') return { entry: fileEntry, warning: null };
+  const appEntry: RendererEntry = { kind: 'app', rendererDir: input.rendererDir, url: appPageUrl };
+  if (input.devServerUrl === undefined || input.devServerUrl === '') return { entry: appEntry, warning: null };
   if (input.isPackaged) {
     return {
-      entry: fileEntry,
+      entry: appEntry,
       warning: 'ELECTRON_RENDERER_URL is ignored in a packaged app; loading the built console',
     };
   }
   if (!isLoopbackHttpUrl(input.devServerUrl)) {
     return {
-      entry: fileEntry,
+      entry: appEntry,
       warning: `ELECTRON_RENDERER_URL must be an http:// URL on loopback (got ${input.devServerUrl}); loading the built console`,
     };
   }

@@ -38,6 +38,13 @@ describe('createWindowOptions', () => {
     expect(options.backgroundColor).toMatch(/^#[0-9a-f]{6}$/);
   });
 
+  it('opens where the window was last time when given bounds, centred at the default size otherwise', () => {
+    expect(options).toMatchObject({ width: 1280, height: 800 });
+    expect(options.x).toBeUndefined();
+    const placed = createWindowOptions({ preloadPath: '/a', bounds: { x: 10, y: 20, width: 900, height: 700 } });
+    expect(placed).toMatchObject({ x: 10, y: 20, width: 900, height: 700 });
+  });
+
   it('returns a fresh object each time, so one window cannot loosen another', () => {
     const first = createWindowOptions({ preloadPath: '/a' });
     const second = createWindowOptions({ preloadPath: '/b' });

@@ -2,10 +2,13 @@
 // sandboxed (built as CommonJS: a sandboxed preload cannot be an ES
 // module) and exposes a single typed object, `window.fleetterm`. Never
 // ipcRenderer itself: with it a compromised page could call any channel.
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import {
   desktopApiGlobalName,
   desktopChannels,
+  desktopEvents,
+  isDesktopCommand,
+  type DesktopCommand,
   type DesktopInvokeContract,
   type FleettermDesktopApi,
 } from '../common/desktopApi';
@@ -20,6 +23,21 @@ function invoke<C extends keyof DesktopInvokeContract>(
 
 const api: FleettermDesktopApi = {
   getAppInfo: () => invoke(desktopChannels.getAppInfo),
+  listProfiles: () => invoke(desktopChannels.listProfiles),
+  addProfile: (request) => invoke(desktopChannels.addProfile, request),
+  removeProfile: (profileId) => invoke(desktopChannels.removeProfile, profileId),
+  signIn: (profileId) => invoke(desktopChannels.signIn, profileId),
+  cancelSignIn: (profileId) => invoke(desktopChannels.cancelSignIn, profileId),
+  getAccessToken: (profileId) => invoke(desktopChannels.getAccessToken, profileId),
+  signOut: (profileId) => invoke(desktopChannels.signOut, profileId),
+  onCommand: (listener) => {
+    // The page gets the command name only, never the IPC event (its sender could reach ipcRenderer).
+    const forward = (_event: IpcRendererEvent, command: unknown): void => {
+      if (isDesktopCommand(command)) listener(command satisfies DesktopCommand);
+    };
+    ipcRenderer.on(desktopEvents.command, forward);
+    return () => void ipcRenderer.removeListener(desktopEvents.command, forward);
+  },
 };
 
 contextBridge.exposeInMainWorld(desktopApiGlobalName, api);

@@ -15,15 +15,27 @@ function textOf(markup: string): string {
 describe('the placeholder screen', () => {
   it('renders in a plain browser, where window.fleetterm does not exist', () => {
     const text = textOf(renderToStaticMarkup(<App desktopApi={undefined} />));
-    expect(text).toContain('Fleetterm console: coming in the console issue. Meanwhile use the fleetterm command');
+    expect(text).toContain('open it from a broker (its web console) or in the desktop app');
     expect(text).toContain('fleetterm ls');
     expect(text).toContain('Web console (running in a browser, not the desktop app)');
   });
 
-  it('asks the desktop app for its version when the bridge exists', () => {
-    const api: FleettermDesktopApi = { getAppInfo: () => new Promise(() => {}) };
-    const markup = renderToStaticMarkup(<App desktopApi={api} />);
-    expect(markup).toContain('<code>fleetterm</code>');
-    expect(textOf(markup)).toContain('Fleetterm desktop');
+  it('shows the brokers screen in the desktop app, and asks it for its version', () => {
+    const pending = () => new Promise<never>(() => {});
+    const api = {
+      getAppInfo: pending,
+      listProfiles: pending,
+      addProfile: pending,
+      removeProfile: pending,
+      signIn: pending,
+      cancelSignIn: pending,
+      getAccessToken: pending,
+      signOut: pending,
+      onCommand: () => () => {},
+    } satisfies FleettermDesktopApi;
+    const text = textOf(renderToStaticMarkup(<App desktopApi={api} />));
+    expect(text).toContain('Brokers');
+    expect(text).toContain('Add a broker');
+    expect(text).toContain('Fleetterm desktop');
   });
 });

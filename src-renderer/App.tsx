@@ -1,5 +1,7 @@
 import type { FleettermDesktopApi } from '../common/desktopApi';
 import { describeAppInfo } from './appInfoState';
+import { DesktopApp } from './desktop/DesktopApp';
+import { DesktopWorkspace } from './desktop/DesktopWorkspace';
 import { useAppInfo } from './useAppInfo';
 import { WebConsole, type WebLocation } from './webConsole/WebConsole';
 
@@ -11,19 +13,29 @@ export interface AppProps {
 }
 
 /**
- * Served by the broker, the page is the web console (registration and sign-in
- * for now); in the desktop app, a placeholder until the console issue
- * connects the app to a broker.
+ * In the desktop app, the brokers screen and then the workspace
+ * (desktop/DesktopApp.tsx); served by the broker, the web console; anywhere
+ * else (a file opened in a browser), a placeholder.
  */
 export function App({ desktopApi, location }: AppProps) {
-  if (desktopApi === undefined && location) {
+  if (desktopApi !== undefined) {
+    return (
+      <DesktopApp
+        api={desktopApi}
+        renderWorkspace={(session, leave) => (
+          <DesktopWorkspace key={session.profileId} api={desktopApi} session={session} leave={leave} />
+        )}
+      />
+    );
+  }
+  if (location) {
     return <WebConsole location={location} navigate={(path) => window.history.replaceState(null, '', path)} />;
   }
-  return <DesktopPlaceholder desktopApi={desktopApi} />;
+  return <Placeholder />;
 }
 
-function DesktopPlaceholder({ desktopApi }: Pick<AppProps, 'desktopApi'>) {
-  const appInfo = useAppInfo(desktopApi);
+function Placeholder() {
+  const appInfo = useAppInfo(undefined);
   return (
     <main className="placeholder">
       <h1 className="placeholder__title">
@@ -33,7 +45,8 @@ function DesktopPlaceholder({ desktopApi }: Pick<AppProps, 'desktopApi'>) {
         Fleetterm
       </h1>
       <p className="placeholder__lead">
-        Fleetterm console: coming in the console issue. Meanwhile use the <code>fleetterm</code> command
+        This page is the Fleetterm console: open it from a broker (its web console) or in the desktop app. From a
+        terminal, use the <code>fleetterm</code> command
       </p>
       <pre className="placeholder__commands" aria-label="Commands to try">
         {['fleetterm ls', 'fleetterm shell MACHINE', 'fleetterm exec --label role=web -- uptime'].join('\n')}

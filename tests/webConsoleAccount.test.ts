@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
@@ -6,7 +5,7 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUnavailable, launchBrowser } from './harness/browser';
 import { Fleet } from './harness/fleet';
-import { firstAdminLink, passkeyPage, type PasskeyPage } from './harness/webConsole';
+import { ageSignIns, firstAdminLink, passkeyPage, type PasskeyPage } from './harness/webConsole';
 
 const unavailable = browserUnavailable();
 const screenshots = join(import.meta.dirname, '..', 'test-results', 'screenshots');
@@ -29,20 +28,6 @@ describe.skipIf(unavailable !== undefined)('the account page', () => {
   let page: Page;
   let cdp: CDPSession;
   let addAuthenticator: PasskeyPage['addAuthenticator'];
-
-  /**
-   * Makes this browser's sign-in look older than the step-up window (5 min),
-   * as if the person had been away, so the next sensitive change asks again.
-   */
-  function ageSignIns(): void {
-    const db = new Database(join(fleet.dataDir, 'fleetterm.db'));
-    try {
-      db.pragma('busy_timeout = 5000');
-      db.prepare('UPDATE signin_sessions SET verified_at = verified_at - ?').run(10 * 60_000);
-    } finally {
-      db.close();
-    }
-  }
 
   // The step-up prompt covers the viewport (position: fixed): its screenshots show just that.
   const shot = (name: string, fullPage = true) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage });
@@ -98,7 +83,7 @@ describe.skipIf(unavailable !== undefined)('the account page', () => {
     expect(held.credentials).toHaveLength(1);
     await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: laptop });
     const key = await addAuthenticator('usb');
-    ageSignIns();
+    ageSignIns(fleet);
     await page.getByLabel(/New passkey’s name/).fill('security key');
     await page.getByRole('button', { name: 'Add a passkey' }).click();
     const dialog = page.getByRole('dialog', { name: 'Confirm it’s you' });
@@ -113,7 +98,7 @@ describe.skipIf(unavailable !== undefined)('the account page', () => {
     await shot('account-two-passkeys');
 
     // New recovery codes after a passkey step-up; a key that does not verify its user is refused, saying so.
-    ageSignIns();
+    ageSignIns(fleet);
     await page.getByRole('button', { name: 'Make new recovery codes' }).click();
     await cdp.send('WebAuthn.setUserVerified', { authenticatorId: key, isUserVerified: false });
     await dialog.getByRole('button', { name: 'Confirm with a passkey' }).click();

@@ -146,7 +146,7 @@ describe.skipIf(unavailable !== undefined)('the web console’s machine list', (
     await page.keyboard.type('echo $FLEETTERM_MACHINE $((6*7))\n');
     await expect.poll(() => rows.textContent(), { timeout: 10_000 }).toContain('web-1 42');
     await page.screenshot({ path: join(screenshots, 'terminal.png') });
-    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Close tab web-1' }).click();
     await expect.poll(rowNames).toContain('web-1');
   });
 

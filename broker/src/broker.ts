@@ -29,6 +29,7 @@ import { CheckpointKey } from './audit/checkpointKey';
 import { createApiHandler } from './http/apiHandler';
 import { HttpError, sendError } from './http/httpError';
 import { parseAllowedOrigins } from './http/originCheck';
+import { withCors } from './http/cors';
 import { AGENT_PATH, createUpgradeHandler } from './http/upgradeHandler';
 import { DEFAULT_AGENT_PORT, formatHost, formatHttpUrl, isLoopbackHost, urlHost } from './listenAddress';
 import { silentLogger, type Logger } from '../../node-common/logger';
@@ -228,6 +229,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       now,
       stepUpWindowMs: options.stepUpWindowMs,
     });
+    const broadcastStepUp = options.broadcastStepUp ?? DEFAULT_BROADCAST_STEP_UP;
     const relay = new Relay({
       store,
       log,
@@ -236,7 +238,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       tls,
       operators,
       terminalAccess,
-      broadcastStepUp: options.broadcastStepUp ?? DEFAULT_BROADCAST_STEP_UP,
+      broadcastStepUp,
       agentCertValidityMs: options.agentCertValidityMs,
       helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
@@ -246,6 +248,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       agentReplyTimeoutMs: options.agentReplyTimeoutMs ?? DEFAULT_AGENT_REPLY_TIMEOUT_MS,
       tokenRecheckIntervalMs: options.tokenRecheckIntervalMs ?? DEFAULT_TOKEN_RECHECK_INTERVAL_MS,
     });
+    const allowedOrigins = parseAllowedOrigins(options.allowedOrigins ?? []);
     const { wss, onUpgrade } = createUpgradeHandler({
       store,
       relay,
@@ -254,7 +257,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       audit,
       operators,
       consoleSecure: !insecure,
-      allowedOrigins: parseAllowedOrigins(options.allowedOrigins ?? []),
+      allowedOrigins,
     });
 
     const agentServer = createHttpsServer(
@@ -271,9 +274,8 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
 
     // The passkey origins name the listener's real port, known once it listens: until then nothing is served.
     let api: RequestListener = (_req, res) => sendError(res, new HttpError(503, 'INTERNAL', 'the broker is starting'));
-    const consoleServer = insecure
-      ? createServer((req, res) => api(req, res))
-      : createHttpsServer(tls.consoleContext(), (req, res) => api(req, res));
+    const serveApi = withCors({ secure: !insecure, allowedOrigins }, (req, res) => api(req, res));
+    const consoleServer = insecure ? createServer(serveApi) : createHttpsServer(tls.consoleContext(), serveApi);
     servers.push(consoleServer);
     consoleServer.on('upgrade', onUpgrade('console'));
     const address = await listen(consoleServer, host, port, '--listen');
@@ -303,6 +305,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       tls,
       accounts,
       terminalAccess,
+      broadcastStepUp,
       totpFlows: new TotpFlows({
         store,
         totp,

@@ -3,7 +3,7 @@ import { requestJson } from '../../node-common/trust/httpsJson';
 import type { ConnectionSettings } from './connection';
 import { CliError, ExitCode } from './exitCodes';
 import type { CliIo } from './io';
-import { startLoopbackLogin } from './loopbackLogin';
+import { startLoopbackLogin } from '../../node-common/auth/loopbackLogin';
 import type { SavedLogins } from './savedLogins';
 
 export interface LoginDeps {

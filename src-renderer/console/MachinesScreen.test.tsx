@@ -12,7 +12,12 @@ function render(machines: Partial<MachinesState>, signInAgain = true) {
   const store = createConsoleStore({ fetchMachines: () => new Promise(() => {}), initialMachines: machines });
   return renderToStaticMarkup(
     <ConsoleStoreContext.Provider value={store}>
-      <MachinesScreen onOpenTerminal={() => {}} onSignInAgain={signInAgain ? () => {} : undefined} now={now} />
+      <MachinesScreen
+        onOpen={() => {}}
+        onSplit={() => {}}
+        onSignInAgain={signInAgain ? () => {} : undefined}
+        now={now}
+      />
     </ConsoleStoreContext.Provider>,
   );
 }

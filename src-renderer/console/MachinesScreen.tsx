@@ -1,4 +1,4 @@
-import { useContext, useEffect, useId } from 'react';
+import { useContext, useEffect, useId, useState } from 'react';
 import { formatWhen } from '../webConsole/formatWhen';
 import { startMachinePolling } from './machinePolling';
 import {
@@ -13,9 +13,14 @@ import {
 import type { Machine } from './machinesApi';
 import { ConsoleStoreContext, useConsoleStore } from './store/useConsoleStore';
 
+/** How several machines open: a tab each, side by side in one tab, or side by side with broadcast armed. */
+export type OpenMachinesMode = 'tabs' | 'grid' | 'broadcast';
+
 export interface MachinesScreenProps {
-  /** The row action "Terminal" on an online machine. */
-  onOpenTerminal: (machine: Machine) => void;
+  /** Opens terminals: the row's Terminal action (one machine, 'tabs') and the selection's actions. */
+  onOpen: (machines: string[], mode: OpenMachinesMode) => void;
+  /** The row menu's "beside the last pane" actions. */
+  onSplit: (machine: Machine, direction: 'row' | 'column') => void;
   /** Offered when the broker no longer accepts the sign-in. */
   onSignInAgain?: () => void;
   /** The page's clock, for "last seen" (tests fix it). */
@@ -29,7 +34,7 @@ export interface MachinesScreenProps {
  * sessions; search and filters; the Terminal action. The list comes from
  * the console store, which polls the broker while the page is visible.
  */
-export function MachinesScreen({ onOpenTerminal, onSignInAgain, now = Date.now(), poll = true }: MachinesScreenProps) {
+export function MachinesScreen({ onOpen, onSplit, onSignInAgain, now = Date.now(), poll = true }: MachinesScreenProps) {
   const store = useContext(ConsoleStoreContext);
   const machines = useConsoleStore((state) => state.machines);
   const refresh = useConsoleStore((state) => state.refreshMachines);
@@ -42,6 +47,15 @@ export function MachinesScreen({ onOpenTerminal, onSignInAgain, now = Date.now()
   }, [store, poll]);
 
   const shown = filterMachines(list, filter);
+  // Selected names; a machine that went offline or left the list is dropped from what the actions open.
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const openable = list
+    .filter((machine) => machine.online && selected.has(machine.name))
+    .map((machine) => machine.name);
+  const openSelected = (mode: OpenMachinesMode) => {
+    onOpen(openable, mode);
+    setSelected(new Set());
+  };
   const online = list.filter((machine) => machine.online).length;
   const signinEnded = error?.code === 'UNAUTHORIZED';
 
@@ -61,7 +75,16 @@ export function MachinesScreen({ onOpenTerminal, onSignInAgain, now = Date.now()
   } else if (shown.length === 0) {
     body = <NoMatches />;
   } else {
-    body = <MachineTable machines={shown} now={now} onOpenTerminal={onOpenTerminal} />;
+    body = (
+      <MachineTable
+        machines={shown}
+        now={now}
+        selected={selected}
+        onSelect={setSelected}
+        onOpen={onOpen}
+        onSplit={onSplit}
+      />
+    );
   }
 
   return (
@@ -92,6 +115,25 @@ export function MachinesScreen({ onOpenTerminal, onSignInAgain, now = Date.now()
         </p>
       )}
       {list.length > 0 && <Filters machines={list} />}
+      {openable.length > 0 && (
+        <div className="machines__selection" role="toolbar" aria-label="Selected machines">
+          <span data-testid="selection-count">
+            {openable.length === 1 ? '1 machine selected' : `${openable.length} machines selected`}
+          </span>
+          <button type="button" className="button--small" onClick={() => openSelected('tabs')}>
+            Open in tabs
+          </button>
+          <button type="button" className="button--small" onClick={() => openSelected('grid')}>
+            Open side by side
+          </button>
+          <button type="button" className="button--small" onClick={() => openSelected('broadcast')}>
+            Open side by side and broadcast
+          </button>
+          <button type="button" className="button--quiet button--small" onClick={() => setSelected(new Set())}>
+            Clear selection
+          </button>
+        </div>
+      )}
       {body}
     </section>
   );
@@ -180,18 +222,41 @@ function Filters({ machines }: { machines: readonly Machine[] }) {
 function MachineTable({
   machines,
   now,
-  onOpenTerminal,
+  selected,
+  onSelect,
+  onOpen,
+  onSplit,
 }: {
   machines: Machine[];
   now: number;
-  onOpenTerminal: (machine: Machine) => void;
+  selected: ReadonlySet<string>;
+  onSelect: (next: ReadonlySet<string>) => void;
+  onOpen: MachinesScreenProps['onOpen'];
+  onSplit: MachinesScreenProps['onSplit'];
 }) {
   const setFilter = useConsoleStore((state) => state.setMachineFilter);
+  const online = machines.filter((machine) => machine.online);
+  const allSelected = online.length > 0 && online.every((machine) => selected.has(machine.name));
+  const toggle = (name: string) => {
+    const next = new Set(selected);
+    if (next.has(name)) next.delete(name);
+    else next.add(name);
+    onSelect(next);
+  };
   return (
     <div className="machines__scroll">
       <table className="machines__table">
         <thead>
           <tr>
+            <th scope="col" className="machines__check">
+              <input
+                type="checkbox"
+                aria-label="Select every online machine shown"
+                checked={allSelected}
+                disabled={online.length === 0}
+                onChange={() => onSelect(allSelected ? new Set() : new Set(online.map((machine) => machine.name)))}
+              />
+            </th>
             <th scope="col">Machine</th>
             <th scope="col">Labels</th>
             <th scope="col">OS</th>
@@ -211,6 +276,16 @@ function MachineTable({
               className={machine.online ? undefined : 'machines__row--offline'}
               data-machine={machine.name}
             >
+              <td className="machines__check">
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${machine.name}`}
+                  title={machine.online ? undefined : `${machine.name} is offline`}
+                  checked={machine.online && selected.has(machine.name)}
+                  disabled={!machine.online}
+                  onChange={() => toggle(machine.name)}
+                />
+              </td>
               <th scope="row">
                 <span className="machines__name">{machine.name}</span>
                 {machine.hostname && machine.hostname !== machine.name && (
@@ -247,16 +322,83 @@ function MachineTable({
                   disabled={!machine.online}
                   aria-label={`Terminal on ${machine.name}`}
                   title={machine.online ? `Open a terminal on ${machine.name}` : `${machine.name} is offline`}
-                  onClick={() => onOpenTerminal(machine)}
+                  onClick={() => onOpen([machine.name], 'tabs')}
                 >
                   Terminal
                 </button>
+                <RowMenu machine={machine} onSplit={onSplit} />
               </td>
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The row's other actions: a terminal beside the last pane, copying the name. */
+function RowMenu({ machine, onSplit }: { machine: Machine; onSplit: MachinesScreenProps['onSplit'] }) {
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  const pick = (action: () => void) => {
+    setOpen(false);
+    action();
+  };
+  return (
+    <span
+      className="row-menu"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') setOpen(false);
+      }}
+      onBlur={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget)) setOpen(false);
+      }}
+    >
+      <button
+        type="button"
+        className="button--quiet button--small"
+        aria-label={`More actions for ${machine.name}`}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={id}
+        onClick={() => setOpen(!open)}
+      >
+        ⋯
+      </button>
+      {open && (
+        <ul id={id} role="menu" className="row-menu__list" aria-label={`Actions for ${machine.name}`}>
+          <li role="none">
+            <button
+              type="button"
+              role="menuitem"
+              disabled={!machine.online}
+              onClick={() => pick(() => onSplit(machine, 'row'))}
+            >
+              Terminal beside the last pane
+            </button>
+          </li>
+          <li role="none">
+            <button
+              type="button"
+              role="menuitem"
+              disabled={!machine.online}
+              onClick={() => pick(() => onSplit(machine, 'column'))}
+            >
+              Terminal below the last pane
+            </button>
+          </li>
+          <li role="none">
+            <button
+              type="button"
+              role="menuitem"
+              onClick={() => pick(() => void navigator.clipboard?.writeText(machine.name))}
+            >
+              Copy name
+            </button>
+          </li>
+        </ul>
+      )}
+    </span>
   );
 }
 

@@ -17,6 +17,10 @@ export interface TerminalPaneProps {
   /** Accessible name of the terminal, e.g. the machine's name. */
   label: string;
   autoFocus?: boolean;
+  /** Offered every key and paste first (broadcast input); true when it took the input. */
+  routeInput?(data: string | Uint8Array): boolean;
+  /** Asked before a paste is sent; false drops it. */
+  confirmPaste?(text: string): boolean | Promise<boolean>;
   onStatus?(status: PaneStatus): void;
   onTitle?(title: string): void;
   onSession?(session: SessionInfo): void;
@@ -53,6 +57,8 @@ export function TerminalPane(props: TerminalPaneProps) {
       resume: latest.current.resume,
       settings: latest.current.settings,
       retryAt: () => latest.current.retryAt?.(),
+      routeInput: (data) => latest.current.routeInput?.(data) ?? false,
+      confirmPaste: (text) => latest.current.confirmPaste?.(text) ?? true,
     });
     created.onStatus((next) => {
       setStatus(next);
@@ -92,7 +98,12 @@ export function TerminalPane(props: TerminalPaneProps) {
 
   return (
     <section className={`terminal-pane terminal-pane--${status.kind}`} aria-label={props.label}>
-      <div className="terminal-pane__screen" ref={screenRef} />
+      {/* The theme's background also fills the part of the box a whole row does not cover. */}
+      <div
+        className="terminal-pane__screen"
+        ref={screenRef}
+        style={settings?.theme?.background ? { background: settings.theme.background } : undefined}
+      />
       <TerminalStatusBar
         status={status}
         now={now}

@@ -139,6 +139,34 @@ describe('input, paste, resize and title', () => {
     expect(terminal.pastes[1]).toBe('ab');
   });
 
+  it('offers keys and pastes to the owner first (broadcast), which may take them', async () => {
+    const routed: Array<string | Uint8Array> = [];
+    const { terminal, channel, controller } = await connected({
+      routeInput: (data) => (routed.push(data), data !== 'local'),
+    });
+    expect(controller.boundChannel).toBe(channel);
+    terminal.data.fire('everywhere');
+    terminal.data.fire('local');
+    expect(routed).toEqual(['everywhere', 'local']);
+    expect(channel.input).toEqual(['local']);
+  });
+
+  it('asks before a paste when the owner wants to, and drops the paste it refused', async () => {
+    const asked: string[] = [];
+    let answer = false;
+    const { terminal, channel, controller } = await connected({
+      confirmPaste: (text) => (asked.push(text), Promise.resolve(answer)),
+    });
+    controller.paste('rm -rf /tmp/x\nls\n');
+    await settle();
+    expect(asked).toEqual(['rm -rf /tmp/x\nls\n']);
+    expect(channel.input).toEqual([]);
+    answer = true;
+    terminal.pasteRequests.fire('ls\n');
+    await settle();
+    expect(channel.input).toEqual(['ls\r']);
+  });
+
   it('resizes the PTY once the grid has stopped changing', async () => {
     const { terminal, channel, timers } = await connected();
     expect(channel.resizes).toEqual([{ cols: 80, rows: 24 }]);

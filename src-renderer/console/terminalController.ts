@@ -39,6 +39,13 @@ export interface TerminalControllerOptions {
   settings?: TerminalSettings;
   /** When the next re-attach attempt is due (Date.now() clock), if the owner knows; shown as "reconnecting in N s". */
   retryAt?: () => number | undefined;
+  /**
+   * Offered every key and paste first (broadcast input): true when it took
+   * the input, which then does not go to this pane's session by itself.
+   */
+  routeInput?: (data: string | Uint8Array) => boolean;
+  /** Asked before a paste is sent (a multi-line paste into several sessions); false drops it. */
+  confirmPaste?: (text: string) => boolean | Promise<boolean>;
   /** Tests pass a fake; default: xterm with its addons. */
   createTerminal?: (settings: TerminalSettings) => TerminalLike;
   timers?: Timers;
@@ -112,6 +119,12 @@ export class TerminalController implements Disposable {
   }
 
   /** Output handed to the terminal and not parsed yet (bounded by the flow control). */
+  /** The session shown while it can take input (broadcast sends to it together with others). */
+  get boundChannel(): ChannelLike | undefined {
+    const channel = this.channel;
+    return channel && channel.status !== 'ended' ? channel : undefined;
+  }
+
   get unparsedBytes(): number {
     return this.flow?.unparsed ?? 0;
   }
@@ -181,11 +194,22 @@ export class TerminalController implements Disposable {
     this.channel?.close();
   }
 
-  /** Sends text as a paste: control sequences that could end a bracketed paste early are removed first. */
+  /**
+   * Sends text as a paste: control sequences that could end a bracketed
+   * paste early are removed first, and the owner may ask for a confirmation.
+   */
   paste(text: string): void {
     if (this.disposed) return;
     const clean = sanitizePaste(text);
-    if (clean !== '') this.terminal.paste(clean);
+    if (clean === '') return;
+    const confirm = this.options.confirmPaste;
+    if (!confirm) return this.terminal.paste(clean);
+    void Promise.resolve(confirm(clean)).then(
+      (confirmed) => {
+        if (confirmed && !this.disposed) this.terminal.paste(clean);
+      },
+      () => {},
+    );
   }
 
   focus(): void {
@@ -310,6 +334,7 @@ export class TerminalController implements Disposable {
   }
 
   private sendInput(data: string | Uint8Array): void {
+    if (this.options.routeInput?.(data)) return;
     const channel = this.channel;
     // No session (connecting, disconnected, exited): keys go nowhere, as in any terminal app.
     if (channel && channel.status !== 'ended') channel.write(data);

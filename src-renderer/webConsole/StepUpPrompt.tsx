@@ -11,6 +11,17 @@ export interface StepUpPromptProps {
   offerCode: boolean;
   onConfirmed: () => void;
   onCancel: () => void;
+  /**
+   * Where the page cannot use passkeys itself (the desktop app's page is not
+   * on the broker's origin): confirm in the broker's sign-in window instead.
+   * Resolves true once confirmed there.
+   */
+  elsewhere?: StepUpElsewhere;
+}
+
+export interface StepUpElsewhere {
+  label: string;
+  confirm(): Promise<{ ok: true } | { ok: false; message: string }>;
 }
 
 /**
@@ -19,7 +30,7 @@ export interface StepUpPromptProps {
  * sensitive change the broker refused with STEP_UP_REQUIRED; useStepUp
  * retries the change once this confirms.
  */
-export function StepUpPrompt({ accessToken, reason, offerCode, onConfirmed, onCancel }: StepUpPromptProps) {
+export function StepUpPrompt({ accessToken, reason, offerCode, onConfirmed, onCancel, elsewhere }: StepUpPromptProps) {
   const [code, setCode] = useState('');
   const [status, setStatus] = useState<{ busy: boolean; error?: string }>({ busy: false });
 
@@ -31,6 +42,13 @@ export function StepUpPrompt({ accessToken, reason, offerCode, onConfirmed, onCa
     if (!response.ok) return setStatus({ busy: false, error: response.error.message });
     const confirmed = await accountApi.stepUp(accessToken, response.value);
     if (!confirmed.ok) return setStatus({ busy: false, error: confirmed.error.message });
+    onConfirmed();
+  }
+
+  async function inSignInWindow(target: StepUpElsewhere) {
+    setStatus({ busy: true });
+    const confirmed = await target.confirm();
+    if (!confirmed.ok) return setStatus({ busy: false, error: confirmed.message });
     onConfirmed();
   }
 
@@ -56,9 +74,15 @@ export function StepUpPrompt({ accessToken, reason, offerCode, onConfirmed, onCa
         <p id="step-up-reason" className="card__lead">
           {reason.charAt(0).toUpperCase() + reason.slice(1)}.
         </p>
-        <button type="button" onClick={() => void withPasskey()} disabled={status.busy} autoFocus>
-          {status.busy ? 'Waiting…' : 'Confirm with a passkey'}
-        </button>
+        {elsewhere ? (
+          <button type="button" onClick={() => void inSignInWindow(elsewhere)} disabled={status.busy} autoFocus>
+            {status.busy ? 'Waiting…' : elsewhere.label}
+          </button>
+        ) : (
+          <button type="button" onClick={() => void withPasskey()} disabled={status.busy} autoFocus>
+            {status.busy ? 'Waiting…' : 'Confirm with a passkey'}
+          </button>
+        )}
         {offerCode && (
           <form className="step-up__code" onSubmit={(event) => void withCode(event)}>
             <label>

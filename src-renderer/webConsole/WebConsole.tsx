@@ -1,11 +1,14 @@
 // First: zod must be told before common/protocol's schemas are built (see zodCsp.ts).
 import '../console/zodCsp';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { MachinesScreen } from '../console/MachinesScreen';
-import { TerminalView } from '../console/TerminalView';
-import { fetchMachines, type Machine } from '../console/machinesApi';
+import { fetchMachines } from '../console/machinesApi';
 import { createConsoleStore, type ConsoleStore } from '../console/store/consoleStore';
 import { ConsoleStoreContext } from '../console/store/useConsoleStore';
+import { isMac } from '../../common/consoleCommands';
+import { persistWorkspace, restoreFrom } from '../console/workspace/persistWorkspace';
+import { Workspace } from '../console/workspace/Workspace';
+import { WorkspaceFile } from '../console/workspace/workspaceFile';
+import { systemTimers } from '../../common/client';
 import { AccountScreen } from './AccountScreen';
 import { brokerApi, type SignedIn } from './brokerApi';
 import { CliLoginScreen, readCliLoginRequest } from './CliLoginScreen';
@@ -28,16 +31,17 @@ export interface WebConsoleProps {
 
 /**
  * The web console as served by the broker: registration from a one-time
- * link, passkey sign-in, then the machine list (terminals come next). The
- * access and refresh secrets live in this component's memory only (a
- * reload signs out); the access token is refreshed a minute before it ends.
+ * link, passkey sign-in, then the workspace (machines, tabs, panes,
+ * broadcast). The access and refresh secrets live in this component's
+ * memory only (a reload signs out); the access token is refreshed a minute
+ * before it ends. The workspace and settings are kept in localStorage per
+ * person and restored at the next sign-in, each pane taking its session up.
  */
 export function WebConsole({ location, navigate }: WebConsoleProps) {
   const [signedIn, setSignedInState] = useState<SignedIn | undefined>(undefined);
   // The console's store lives as long as a sign-in; it reads the access token at each request.
   const [store, setStore] = useState<ConsoleStore | undefined>(undefined);
   const accessToken = useRef('');
-  const [terminalFor, setTerminalFor] = useState<Machine | undefined>(undefined);
   // Stable, so the terminal is not made anew at each render; reads the token at each use.
   const currentToken = useCallback(() => accessToken.current, []);
   const [notice, setNotice] = useState<string | undefined>(undefined);
@@ -51,6 +55,15 @@ export function WebConsole({ location, navigate }: WebConsoleProps) {
 
   const refresher = useRef<TokenRefresher | undefined>(undefined);
   useEffect(() => () => refresher.current?.dispose(), []);
+  const persistence = useRef<ReturnType<typeof persistWorkspace> | undefined>(undefined);
+  useEffect(() => {
+    const flush = () => persistence.current?.flush();
+    window.addEventListener('pagehide', flush);
+    return () => {
+      window.removeEventListener('pagehide', flush);
+      persistence.current?.dispose();
+    };
+  }, []);
 
   const setSignedIn = (next: SignedIn | undefined) => {
     setSignedInState(next);
@@ -67,12 +80,19 @@ export function WebConsole({ location, navigate }: WebConsoleProps) {
           onEnded: (message) => endSignIn(message),
         })
       : undefined;
-    setTerminalFor(undefined);
+    persistence.current?.dispose();
+    persistence.current = undefined;
     store?.getState().reset();
-    setStore(next ? createConsoleStore({ fetchMachines: () => fetchMachines(accessToken.current) }) : undefined);
+    if (!next) return setStore(undefined);
+    const file = new WorkspaceFile(window.localStorage, `${window.location.origin}#${next.user.name}`);
+    const made = createConsoleStore({
+      fetchMachines: () => fetchMachines(accessToken.current),
+      settings: file.loadSettings(),
+    });
+    restoreFrom(made, file);
+    persistence.current = persistWorkspace(made, file, systemTimers);
+    setStore(made);
   };
-
-  const openTerminal = (machine: Machine) => setTerminalFor(machine);
 
   const endSignIn = (why: string) => {
     setSignedIn(undefined);
@@ -118,16 +138,14 @@ export function WebConsole({ location, navigate }: WebConsoleProps) {
   } else if (signedIn && store) {
     screen = (
       <ConsoleStoreContext.Provider value={store}>
-        {terminalFor ? (
-          <TerminalView
-            key={terminalFor.name}
-            machine={terminalFor}
-            accessToken={currentToken}
-            onClose={() => setTerminalFor(undefined)}
-          />
-        ) : (
-          <MachinesScreen onOpenTerminal={openTerminal} onSignInAgain={signInAgain} />
-        )}
+        <Workspace
+          key={signedIn.tokens.sessionId}
+          store={store}
+          brokerOrigin={window.location.origin}
+          accessToken={currentToken}
+          mac={isMac(navigator.platform)}
+          onSignInAgain={signInAgain}
+        />
       </ConsoleStoreContext.Provider>
     );
   } else if (location.pathname === '/register') {
@@ -136,7 +154,7 @@ export function WebConsole({ location, navigate }: WebConsoleProps) {
     screen = <SignInScreen onSignedIn={enter} />;
   }
   const home = signedIn !== undefined && page === 'home' && location.pathname !== '/cli-login';
-  const width = home ? ' web-console--fleet' : signedIn && page === 'account' ? ' web-console--wide' : '';
+  const width = home ? ' web-console--workspace' : signedIn && page === 'account' ? ' web-console--wide' : '';
   return (
     <main className={`web-console${width}`}>
       <div className="web-console__top">

@@ -1,6 +1,7 @@
-// The broker's account endpoints, called from its own origin (the web
-// console is served by the broker). Errors come back as { code, message }
-// with a message written for the person at the screen.
+// The broker's API as the console calls it: from the broker's own origin in
+// the web console (relative URLs), from the broker a profile names in the
+// desktop app (setBrokerBase). Errors come back as { code, message } with a
+// message written for the person at the screen.
 
 export interface BrokerError {
   code: string;
@@ -29,6 +30,17 @@ export interface SignedIn {
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: BrokerError };
 
+let brokerBase = '';
+
+/**
+ * Where API requests go: '' for the page's own origin (the web console), or
+ * a broker's origin such as `https://broker.example:7420` (the desktop app,
+ * whose page is not served by a broker). One broker per window.
+ */
+export function setBrokerBase(origin: string): void {
+  brokerBase = origin.replace(/\/+$/, '');
+}
+
 /** One JSON request to the broker's API; also used by accountApi.ts. */
 export async function call<T>(
   path: string,
@@ -36,7 +48,7 @@ export async function call<T>(
 ): Promise<ApiResult<T>> {
   let res: Response;
   try {
-    res = await fetch(path, {
+    res = await fetch(`${brokerBase}${path}`, {
       method: init.method ?? 'POST',
       headers: {
         ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),

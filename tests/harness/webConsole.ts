@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import type { Fleet } from './fleet';
 
@@ -44,4 +46,18 @@ export function firstAdminLink(fleet: Fleet): string {
   const logged = fleet.broker.records.find((r) => r.msg === FIRST_ADMIN_LINK_MSG);
   if (!logged) throw new Error('the broker logged no first-admin link');
   return String(logged.link);
+}
+
+/**
+ * Makes every sign-in look older than the step-up window (5 min), as if the
+ * person had been away, so the next sensitive action asks for the passkey again.
+ */
+export function ageSignIns(fleet: Fleet): void {
+  const db = new Database(join(fleet.dataDir, 'fleetterm.db'));
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.prepare('UPDATE signin_sessions SET verified_at = verified_at - ?').run(10 * 60_000);
+  } finally {
+    db.close();
+  }
 }

@@ -9,6 +9,8 @@ import type { LoopbackAuthorization } from '../auth/cliLogin/loopbackAuthorizati
 import { missingScope, type Operator, type OperatorAuth } from '../auth/operatorAuth';
 import { ACCOUNT_ROUTES } from './accountEndpoints';
 import { ACCOUNT_PAGE_ROUTES } from './accountPageEndpoints';
+import { BROADCAST_ROUTES } from './broadcastEndpoints';
+import type { BroadcastStepUpRule } from '../relay/broadcastStepUp';
 import type { RateLimiter } from './rateLimiter';
 import type { Logger } from '../../../node-common/logger';
 import type { Store } from '../store/store';
@@ -26,6 +28,8 @@ export interface ApiDeps {
   webConsole: (req: IncomingMessage, res: ServerResponse) => void;
   accounts: Accounts;
   terminalAccess: TerminalAccess;
+  /** When a broadcast needs a fresh step-up (the relay applies the same rule to the frames). */
+  broadcastStepUp: BroadcastStepUpRule;
   totpFlows: TotpFlows;
   /** The signed-in person's own account page. */
   accountSettings: AccountSettings;
@@ -89,6 +93,7 @@ const ROUTES: Record<string, Record<string, Handler>> = {
   },
   ...ACCOUNT_ROUTES,
   ...ACCOUNT_PAGE_ROUTES,
+  ...BROADCAST_ROUTES,
 };
 
 /** The HTTP API of docs/PROTOCOL.md: JSON in and out, errors as `{error: {code, message}}`. */
