@@ -84,7 +84,7 @@ export class SignIns {
     if (typeof consoleUrl !== 'string') {
       return fail('SIGN_IN_FAILED', `${profile.url} has no sign-in page (no web console); ask its admin`);
     }
-    const login = await startLoopbackLogin(consoleUrl, { doneMessage: DONE_MESSAGE });
+    const login = await startLoopbackLogin(consoleUrl, { doneMessage: DONE_MESSAGE, client: 'desktop' });
     let window: SignInWindowHandle | undefined;
     const cancelThis = () => login.close();
     this.pending.set(profileId, cancelThis);

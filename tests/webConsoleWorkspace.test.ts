@@ -178,6 +178,27 @@ describe.skipIf(unavailable !== undefined)('the workspace: tabs, split panes and
     await typeInto(split, 'echo still-$((3*3))\n');
     await expect.poll(() => linesEqual(split, 'still-9'), { timeout: 10_000 }).toBe(1);
   });
+
+  it('renames a tab, reorders tabs by dragging and by keyboard, and closes a pane', async () => {
+    const order = () =>
+      page.locator('.tab[data-tab-title]').evaluateAll((tabs) => tabs.map((t) => t.getAttribute('data-tab-title')));
+    await expect.poll(order).toEqual(['web-1', 'db-1', 'web-2 +1']);
+    await page.locator('.tab[data-tab-title="web-2 +1"] .tab__label').dblclick();
+    await page.getByLabel('Tab name').fill('web pair');
+    await page.getByLabel('Tab name').press('Enter');
+    await expect.poll(order).toEqual(['web-1', 'db-1', 'web pair']);
+
+    await page.locator('.tab[data-tab-title="web pair"]').dragTo(page.locator('.tab[data-tab-title="web-1"]'));
+    await expect.poll(order).toEqual(['web pair', 'web-1', 'db-1']);
+    await tab('web-1').click();
+    await page.keyboard.press('Alt+Shift+PageDown');
+    await expect.poll(order).toEqual(['web pair', 'db-1', 'web-1']);
+
+    await tab('web pair').click();
+    await panes('web-2').nth(1).locator('.xterm-screen').click();
+    await page.keyboard.press('Alt+Shift+W');
+    await expect.poll(() => panes('web-2').count()).toBe(1);
+  });
 });
 
 if (unavailable) describe('the workspace', () => it.skip(`skipped: ${unavailable}`, () => {}));

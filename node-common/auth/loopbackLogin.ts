@@ -9,6 +9,8 @@ export interface LoopbackLoginOptions {
   timeoutMs?: number;
   /** What the browser shows once the code has arrived (the CLI says "return to the terminal"). */
   doneMessage?: string;
+  /** Who asks, so the page names it: the `fleetterm` command (default) or the desktop app. */
+  client?: 'cli' | 'desktop';
 }
 
 export interface LoopbackLogin {
@@ -68,5 +70,6 @@ export async function startLoopbackLogin(
   url.searchParams.set('code_challenge', codeChallenge);
   url.searchParams.set('code_challenge_method', 'S256');
   url.searchParams.set('state', state);
+  if (options.client === 'desktop') url.searchParams.set('client', 'desktop');
   return { url: url.toString(), redirectUri, codeVerifier, code, close };
 }
