@@ -36,11 +36,19 @@ export function createNavigationPolicy(appUrl: string): NavigationPolicy {
     return target.protocol === app.protocol && target.host === app.host;
   };
 
+  return policyAllowing(isAppUrl);
+}
+
+/**
+ * The policy that lets a window go only where `isAppUrl` says: every other
+ * navigation and every window.open is refused, and web links among them
+ * are offered to the system browser.
+ */
+export function policyAllowing(isAppUrl: (url: string) => boolean): NavigationPolicy {
   const deny = (url: string): NavigationDecision & { action: 'deny' } => ({
     action: 'deny',
     openExternally: isAppUrl(url) ? null : externalUrl(url),
   });
-
   return {
     isAppUrl,
     decideNavigation: (url) => (isAppUrl(url) ? { action: 'allow' } : deny(url)),

@@ -1,7 +1,7 @@
 import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron';
 import type { DesktopError } from '../common/desktopApi';
 import type { Disposable } from '../common/disposable';
-import { externalUrl, type NavigationDecision, type NavigationPolicy } from './navigationPolicy';
+import { policyAllowing, type NavigationPolicy } from './navigationPolicy';
 import type { SignInWindowHandle, SignInWindowRequest } from './signIns';
 import { lockedDownWebPreferences } from './windowOptions';
 
@@ -52,15 +52,7 @@ export function createSignInNavigationPolicy(consoleUrl: string, redirectUri: st
       target.protocol === redirect.protocol && target.host === redirect.host && target.pathname === redirect.pathname
     );
   };
-  const deny = (url: string): NavigationDecision & { action: 'deny' } => ({
-    action: 'deny',
-    openExternally: isAppUrl(url) ? null : externalUrl(url),
-  });
-  return {
-    isAppUrl,
-    decideNavigation: (url) => (isAppUrl(url) ? { action: 'allow' } : deny(url)),
-    decideWindowOpen: deny,
-  };
+  return policyAllowing(isAppUrl);
 }
 
 export interface SignInWindowDeps {

@@ -1,5 +1,6 @@
 import type { FleettermDesktopApi } from '../common/desktopApi';
 import { describeAppInfo } from './appInfoState';
+import { Brand } from './Brand';
 import { DesktopApp } from './desktop/DesktopApp';
 import { DesktopWorkspace } from './desktop/DesktopWorkspace';
 import { useAppInfo } from './useAppInfo';
@@ -38,12 +39,7 @@ function Placeholder() {
   const appInfo = useAppInfo(undefined);
   return (
     <main className="placeholder">
-      <h1 className="placeholder__title">
-        <span className="placeholder__prompt" aria-hidden="true">
-          &gt;_
-        </span>{' '}
-        Fleetterm
-      </h1>
+      <Brand as="h1" className="placeholder__title" />
       <p className="placeholder__lead">
         This page is the Fleetterm console: open it from a broker (its web console) or in the desktop app. From a
         terminal, use the <code>fleetterm</code> command

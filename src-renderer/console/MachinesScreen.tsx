@@ -344,6 +344,11 @@ function RowMenu({ machine, onSplit }: { machine: Machine; onSplit: MachinesScre
     setOpen(false);
     action();
   };
+  const items = [
+    { label: 'Terminal beside the last pane', disabled: !machine.online, run: () => onSplit(machine, 'row') },
+    { label: 'Terminal below the last pane', disabled: !machine.online, run: () => onSplit(machine, 'column') },
+    { label: 'Copy name', disabled: false, run: () => void navigator.clipboard?.writeText(machine.name) },
+  ];
   return (
     <span
       className="row-menu"
@@ -367,35 +372,13 @@ function RowMenu({ machine, onSplit }: { machine: Machine; onSplit: MachinesScre
       </button>
       {open && (
         <ul id={id} role="menu" className="row-menu__list" aria-label={`Actions for ${machine.name}`}>
-          <li role="none">
-            <button
-              type="button"
-              role="menuitem"
-              disabled={!machine.online}
-              onClick={() => pick(() => onSplit(machine, 'row'))}
-            >
-              Terminal beside the last pane
-            </button>
-          </li>
-          <li role="none">
-            <button
-              type="button"
-              role="menuitem"
-              disabled={!machine.online}
-              onClick={() => pick(() => onSplit(machine, 'column'))}
-            >
-              Terminal below the last pane
-            </button>
-          </li>
-          <li role="none">
-            <button
-              type="button"
-              role="menuitem"
-              onClick={() => pick(() => void navigator.clipboard?.writeText(machine.name))}
-            >
-              Copy name
-            </button>
-          </li>
+          {items.map(({ label, disabled, run }) => (
+            <li role="none" key={label}>
+              <button type="button" role="menuitem" disabled={disabled} onClick={() => pick(run)}>
+                {label}
+              </button>
+            </li>
+          ))}
         </ul>
       )}
     </span>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { Brand } from '../Brand';
 import { systemTimers } from '../../common/client';
 import { isMac, type CommandId } from '../../common/consoleCommands';
 import type { FleettermDesktopApi } from '../../common/desktopApi';
@@ -102,12 +103,7 @@ export function DesktopWorkspace({ api, session, leave }: DesktopWorkspaceProps)
   return (
     <main className="web-console web-console--workspace">
       <div className="web-console__top">
-        <header className="web-console__brand">
-          <span className="placeholder__prompt" aria-hidden="true">
-            &gt;_
-          </span>{' '}
-          Fleetterm
-        </header>
+        <Brand />
         <nav className="web-console__account" aria-label="Your sign-in">
           <span className="web-console__who">
             <strong>{session.brokerName}</strong> as{' '}

@@ -1,5 +1,6 @@
 // First: zod must be told before common/protocol's schemas are built (see zodCsp.ts).
 import '../console/zodCsp';
+import { Brand } from '../Brand';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { fetchMachines } from '../console/machinesApi';
 import { createConsoleStore, type ConsoleStore } from '../console/store/consoleStore';
@@ -158,12 +159,7 @@ export function WebConsole({ location, navigate }: WebConsoleProps) {
   return (
     <main className={`web-console${width}`}>
       <div className="web-console__top">
-        <header className="web-console__brand">
-          <span className="placeholder__prompt" aria-hidden="true">
-            &gt;_
-          </span>{' '}
-          Fleetterm
-        </header>
+        <Brand />
         {home && (
           <nav className="web-console__account" aria-label="Your sign-in">
             <span className="web-console__who">

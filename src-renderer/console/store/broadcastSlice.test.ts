@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createConsoleStore } from './consoleStore';
+import { workspaceStore } from '../testing/workspaceStore';
 import { broadcastReceivers, broadcastTargets, describeScope } from './broadcastSlice';
 
 const LABELS: Record<string, Record<string, string>> = {
@@ -10,11 +10,7 @@ const LABELS: Record<string, Record<string, string>> = {
 const labelsOf = (machine: string) => LABELS[machine];
 
 function fleetStore() {
-  let next = 0;
-  const store = createConsoleStore({
-    fetchMachines: () => Promise.resolve({ ok: true, value: { machines: [] } }),
-    newId: () => String(++next),
-  });
+  const store = workspaceStore();
   const [web1, web2] = store.getState().openMachines(['web-1', 'web-2'], 'grid');
   const [db1] = store.getState().openMachines(['db-1']);
   return { store, web1: web1!, web2: web2!, db1: db1! };

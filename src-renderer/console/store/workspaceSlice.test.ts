@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { panesOf } from '../workspace/paneLayout';
-import { createConsoleStore } from './consoleStore';
+import { workspaceStore } from '../testing/workspaceStore';
 import { saveWorkspace, tabTitle } from './workspaceSlice';
 
-function newStore() {
-  let next = 0;
-  return createConsoleStore({
-    fetchMachines: () => Promise.resolve({ ok: true, value: { machines: [] } }),
-    newId: () => String(++next),
-  });
-}
+const newStore = workspaceStore;
 
 describe('the workspace slice', () => {
   it('opens one tab per machine and shows the last; a grid puts machines in one tab', () => {

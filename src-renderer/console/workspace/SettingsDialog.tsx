@@ -25,16 +25,12 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   return (
     <Modal title="Settings" onClose={onClose} className="settings-dialog">
       <form className="settings-form" onSubmit={save}>
-        <label>
-          <span>Font size</span>
-          <input
-            type="number"
-            min={8}
-            max={32}
-            value={draft.fontSize}
-            onChange={(e) => set({ fontSize: Number(e.target.value) })}
-          />
-        </label>
+        <NumberSetting
+          label="Font size"
+          range={[8, 32, 1]}
+          value={draft.fontSize}
+          set={(fontSize) => set({ fontSize })}
+        />
         <label>
           <span>
             Font family <span className="card__hint">(empty: the system’s monospace)</span>
@@ -52,31 +48,20 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
             <option value="light">Light</option>
           </select>
         </label>
-        <label>
-          <span>
-            Scrollback <span className="card__hint">(lines per pane)</span>
-          </span>
-          <input
-            type="number"
-            min={0}
-            max={200000}
-            step={1000}
-            value={draft.scrollback}
-            onChange={(e) => set({ scrollback: Number(e.target.value) })}
-          />
-        </label>
-        <label>
-          <span>
-            Disarm broadcast after <span className="card__hint">(minutes without input; 0: never)</span>
-          </span>
-          <input
-            type="number"
-            min={0}
-            max={1440}
-            value={draft.broadcastIdleMinutes}
-            onChange={(e) => set({ broadcastIdleMinutes: Number(e.target.value) })}
-          />
-        </label>
+        <NumberSetting
+          label="Scrollback"
+          hint="lines per pane"
+          range={[0, 200_000, 1000]}
+          value={draft.scrollback}
+          set={(scrollback) => set({ scrollback })}
+        />
+        <NumberSetting
+          label="Disarm broadcast after"
+          hint="minutes without input; 0: never"
+          range={[0, 1440, 1]}
+          value={draft.broadcastIdleMinutes}
+          set={(broadcastIdleMinutes) => set({ broadcastIdleMinutes })}
+        />
         <label>
           <span>
             Tab colours{' '}
@@ -97,5 +82,32 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
         </div>
       </form>
     </Modal>
+  );
+}
+
+interface NumberSettingProps {
+  label: string;
+  hint?: string;
+  /** min, max, step */
+  range: [number, number, number];
+  value: number;
+  set(value: number): void;
+}
+
+function NumberSetting({ label, hint, range: [min, max, step], value, set }: NumberSettingProps) {
+  return (
+    <label>
+      <span>
+        {label} {hint && <span className="card__hint">({hint})</span>}
+      </span>
+      <input
+        type="number"
+        min={min}
+        max={max}
+        step={step}
+        value={value}
+        onChange={(e) => set(Number(e.target.value))}
+      />
+    </label>
   );
 }

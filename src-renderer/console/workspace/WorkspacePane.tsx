@@ -105,33 +105,30 @@ export function WorkspacePane({ paneId, rect, focused, visible, finding, onFindC
           >
             ⇶
           </button>
-          <button
-            type="button"
-            className="icon-button"
-            aria-label={`Split ${machine} right`}
-            title="Split right (Alt+Shift+D)"
-            onClick={() => splitPane(paneId, 'row')}
-          >
-            ◧
-          </button>
-          <button
-            type="button"
-            className="icon-button"
-            aria-label={`Split ${machine} down`}
-            title="Split down (Alt+Shift+S)"
-            onClick={() => splitPane(paneId, 'column')}
-          >
-            ⬒
-          </button>
-          <button
-            type="button"
-            className="icon-button"
-            aria-label={`Close pane ${machine}`}
-            title="Close pane and end its shell (Alt+Shift+W)"
-            onClick={close}
-          >
-            ×
-          </button>
+          {[
+            {
+              label: `Split ${machine} right`,
+              title: 'Split right (Alt+Shift+D)',
+              icon: '◧',
+              run: () => splitPane(paneId, 'row'),
+            },
+            {
+              label: `Split ${machine} down`,
+              title: 'Split down (Alt+Shift+S)',
+              icon: '⬒',
+              run: () => splitPane(paneId, 'column'),
+            },
+            {
+              label: `Close pane ${machine}`,
+              title: 'Close pane and end its shell (Alt+Shift+W)',
+              icon: '×',
+              run: close,
+            },
+          ].map(({ label, title, icon, run }) => (
+            <button key={label} type="button" className="icon-button" aria-label={label} title={title} onClick={run}>
+              {icon}
+            </button>
+          ))}
         </span>
       </header>
       {finding && <FindBar paneId={paneId} onClose={onFindClosed} />}

@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createConsoleStore } from '../store/consoleStore';
+import { workspaceStore } from '../testing/workspaceStore';
 import { FakeChannel, ManualTimers } from '../testing/fakes';
 import type { ChannelLike } from '../terminalLike';
 import { BroadcastRouter, type PasteQuestion } from './broadcastRouter';
 
 function setUp() {
-  let next = 0;
-  const store = createConsoleStore({
-    fetchMachines: () => Promise.resolve({ ok: true, value: { machines: [] } }),
-    newId: () => String(++next),
-  });
+  const store = workspaceStore();
   const [a, b] = store.getState().openMachines(['web-1', 'web-2'], 'grid');
   const [c] = store.getState().openMachines(['db-1']);
   const channels = new Map<string, FakeChannel>([
