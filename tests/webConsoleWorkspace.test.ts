@@ -199,6 +199,53 @@ describe.skipIf(unavailable !== undefined)('the workspace: tabs, split panes and
     await page.keyboard.press('Alt+Shift+W');
     await expect.poll(() => panes('web-2').count()).toBe(1);
   });
+
+  it('opens machines side by side with broadcast armed, and asks once before a multi-line paste reaches them all', async () => {
+    await tab('Machines').click();
+    await page.getByLabel('Select web-1').check();
+    await page.getByLabel('Select web-2').check();
+    await page.getByRole('button', { name: 'Open side by side and broadcast' }).click();
+    await expect
+      .poll(() => page.getByTestId('broadcast-targets').textContent())
+      .toMatch(/Broadcasting to 2 panes \(all panes of tab web-1 \+1\): web-1, web-2/);
+    const grid = page.locator('.tab-panes:not([hidden]) section.workspace-pane');
+    await expect.poll(() => grid.count()).toBe(2);
+    for (const index of [0, 1]) await waitForPrompt(grid.nth(index));
+
+    // A paste event on the first pane, as the clipboard would bring it.
+    await grid
+      .nth(0)
+      .locator('.terminal-pane__screen')
+      .evaluate((screen, text) => {
+        // The page's own DOM classes (this project compiles without DOM types).
+        const dom = globalThis as unknown as {
+          DataTransfer: new () => { setData(type: string, data: string): void };
+          ClipboardEvent: new (type: string, init: object) => Event;
+        };
+        const data = new dom.DataTransfer();
+        data.setData('text/plain', text);
+        screen.dispatchEvent(new dom.ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      }, 'echo pasted-$((1+1))\necho pasted-$((2+1))\n');
+    const dialog = page.getByRole('dialog', { name: 'Paste into several terminals?' });
+    await expect
+      .poll(() => dialog.textContent())
+      .toMatch(/2 lines \(\d+ bytes\) will be typed into 2 terminals at once: web-1, web-2/);
+    await shot('broadcast-paste-confirmation');
+    await dialog.getByRole('button', { name: 'Paste into 2 terminals' }).click();
+    // Bracketed paste: the shell holds the pasted lines until Enter, which goes to both panes too.
+    await grid.nth(0).locator('.xterm-screen').click();
+    await page.keyboard.press('Enter');
+    for (const index of [0, 1]) {
+      await expect.poll(() => linesEqual(grid.nth(index), 'pasted-3'), { timeout: 10_000 }).toBe(1);
+    }
+
+    // The palette finds a machine by label and opens it in a new tab.
+    await page.keyboard.press('Control+Shift+K');
+    await page.getByLabel('Machine or command').fill('env=prod');
+    await shot('quick-open');
+    await page.getByLabel('Machine or command').press('Enter');
+    await expect.poll(() => page.locator('.tab.is-active').getAttribute('data-tab-title')).toBe('db-1');
+  });
 });
 
 if (unavailable) describe('the workspace', () => it.skip(`skipped: ${unavailable}`, () => {}));

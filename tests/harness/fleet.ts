@@ -154,10 +154,23 @@ export class Fleet {
     return (JSON.parse(stdout) as { token: string }).token;
   }
 
+  /**
+   * The shell test agents run: the real bash, without this machine's
+   * dotfiles. A workstation's ~/.bashrc may do anything (pyenv's rehash waits
+   * up to a minute on a lock a killed shell left behind); tests must not
+   * depend on it. Login shells (`-l`) still start, as the agent starts them.
+   */
+  private async testShell(): Promise<string> {
+    const path = join(this.dir, 'test-shell');
+    await writeFile(path, '#!/bin/sh\nexec /bin/bash --noprofile --norc "$@"\n', { mode: 0o755 });
+    return path;
+  }
+
   async addAgent(spec: AgentSpec): Promise<AgentHandle> {
     const stateDir = join(this.dir, `agent-${spec.name}`);
     const configPath = join(this.dir, `agent-${spec.name}.json`);
-    await writeFile(configPath, JSON.stringify({ reconnect_max_delay: '1s', ...spec.config }));
+    const shell = await this.testShell();
+    await writeFile(configPath, JSON.stringify({ reconnect_max_delay: '1s', shell, ...spec.config }));
     const token = await this.createEnrollToken(spec.name, spec.labels);
     const start = () =>
       ManagedProcess.start(`agent ${spec.name}`, this.agentArgs(token, stateDir, ['--config', configPath]));
