@@ -5,6 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -106,6 +107,42 @@ async function shutdown(code) {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
+/**
+ * The Electron runtime, when it was downloaded and a display exists;
+ * otherwise why the desktop app is not started (the web console serves the
+ * same console). FLEETTERM_WEB_ONLY=1 skips the desktop app.
+ */
+function desktopRuntime() {
+  if (process.env.FLEETTERM_WEB_ONLY) return { why: 'FLEETTERM_WEB_ONLY is set' };
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    return { why: 'no display here' };
+  }
+  // Found as require('electron') would, without calling it: that require downloads a missing binary.
+  try {
+    const packageDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+    const bin = join(packageDir, 'dist', readFileSync(join(packageDir, 'path.txt'), 'utf8'));
+    if (existsSync(bin)) return { bin };
+  } catch {
+    // No electron package, or no path.txt (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1).
+  }
+  return { why: 'no Electron runtime (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1?)' };
+}
+
+/** Opens the desktop app on the local broker; closing it leaves the broker and the agent running. */
+function startDesktop(bin, consoleUrl) {
+  const log = createWriteStream(join(paths.logs, 'desktop.log'), { flags: 'a' });
+  const child = spawn(bin, [root], {
+    env: { ...process.env, FLEETTERM_LOCAL_BROKER: consoleUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  child.once('exit', (code) => {
+    if (!stopping)
+      say(`The desktop app closed (code ${code}); the web console stays at ${consoleUrl}. Ctrl-C stops everything.`);
+  });
+}
+
 /** The operator token is kept between starts; a revoked or expired one is replaced. */
 async function ensureOperatorToken(url) {
   if (existsSync(paths.operatorToken)) {
@@ -202,7 +239,14 @@ try {
   say(`  npx fleetterm shell ${machineName}`);
   say('  npx fleetterm exec --label env=local -- uname -a');
   say('');
-  say('In the web console: sign in with a passkey, see the machines, open a terminal. Ctrl-C stops everything.');
+  const desktop = desktopRuntime();
+  if (desktop.bin) {
+    say('The desktop app opens on this broker ("This computer"); the web console above serves the same console.');
+    startDesktop(desktop.bin, String(record.consoleUrl));
+  } else {
+    say(`Desktop app not started: ${desktop.why}. The web console above is the same console.`);
+  }
+  say('Sign in with a passkey, see the machines, open terminals in tabs. Ctrl-C stops everything.');
 } catch (error) {
   say(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
   if (String(error).includes('in use'))

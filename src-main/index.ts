@@ -27,6 +27,7 @@ import { BrokerProfiles } from './brokerProfiles';
 import { createCertificateVerifier } from './certificatePins';
 import { openConsoleWindow } from './consoleWindow';
 import { createDesktopBackend } from './desktopBackend';
+import { addLocalBroker, LOCAL_BROKER_ENV } from './localBroker';
 import { desktopContentSecurityPolicy } from './desktopContentSecurityPolicy';
 import { registerDesktopIpc } from './desktopIpc';
 import { fingerprintDialogOptions, TRUST_BUTTON } from './fingerprintDialog';
@@ -96,7 +97,7 @@ function start(): void {
 
   app
     .whenReady()
-    .then(() => {
+    .then(async () => {
       // After 'ready': safeStorage answers only then on Linux.
       const vault = new SecretVault(safeStorage, {
         platform: process.platform,
@@ -197,6 +198,8 @@ function start(): void {
           }),
         ),
       );
+      const localWarning = await addLocalBroker(process.env[LOCAL_BROKER_ENV], profiles);
+      if (localWarning !== null) console.warn(`fleetterm: ${localWarning}`);
       showConsole();
       app.on('second-instance', showConsole);
       // macOS: clicking the dock icon with no window open shows the console again.

@@ -51,7 +51,8 @@ export function resolveRendererEntry(input: RendererEntryInput): ResolvedRendere
   return { entry: { kind: 'dev-server', url: input.devServerUrl }, warning: null };
 }
 
-function isLoopbackHttpUrl(url: string): boolean {
+/** An http(s) URL on this computer (localhost, 127.0.0.1, [::1]). */
+export function isLoopbackHttpUrl(url: string): boolean {
   try {
     const parsed = new URL(url);
     return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && loopbackHosts.has(parsed.hostname);
