@@ -181,7 +181,7 @@ export function createWorkspaceSlice<S extends WorkspaceSlice>(
       },
       focusPane: (paneId) => {
         const tab = tabOf(paneId);
-        if (!tab) return;
+        if (!tab || (tab.activePaneId === paneId && state().activeTabId === tab.id)) return;
         update({ tabs: replaceTab(state().tabs, { ...tab, activePaneId: paneId }), activeTabId: tab.id });
       },
       cyclePane: (step) => {

@@ -95,6 +95,19 @@ describe('the broadcast router', () => {
     expect(timers.count).toBe(0);
   });
 
+  it('disarms when every pane of its tab or every chosen pane was closed, but a label scope waits for panes', () => {
+    const { store, tabId, a, b, c } = setUp();
+    store.getState().armBroadcast({ kind: 'tab', tabId });
+    store.getState().closePane(a);
+    expect(store.getState().broadcast.scope).toBeDefined();
+    store.getState().closePane(b);
+    expect(store.getState().broadcast).toMatchObject({ scope: undefined, disarmedBecause: 'its panes were closed' });
+
+    store.getState().armBroadcast({ kind: 'selector', selector: { role: 'db' } });
+    store.getState().closePane(c);
+    expect(store.getState().broadcast.scope).toEqual({ kind: 'selector', selector: { role: 'db' } });
+  });
+
   it('never disarms by itself when the idle time is 0, and stops its timer when disposed', () => {
     const { store, router, timers, tabId } = setUp();
     store.getState().armBroadcast({ kind: 'tab', tabId });

@@ -1,7 +1,7 @@
 import type { Timers } from '../../../common/client';
 import { DisposableStore, toDisposable, type Disposable } from '../../../common/disposable';
 import type { ConsoleStore } from '../store/consoleStore';
-import { broadcastReceivers, type LabelsOf } from '../store/broadcastSlice';
+import { broadcastReceivers, broadcastTargets, type LabelsOf } from '../store/broadcastSlice';
 import type { ChannelLike } from '../terminalLike';
 
 /** What a multi-line broadcast paste shows before it is sent. */
@@ -47,6 +47,11 @@ export class BroadcastRouter implements Disposable {
       if (!armed && wasArmed) this.stopIdleTimer();
       if (state.settings.broadcastIdleMinutes !== previous.settings.broadcastIdleMinutes && armed) {
         this.restartIdleTimer();
+      }
+      // A tab or chosen panes all closed: nothing is left to broadcast to. (A label scope waits for panes.)
+      const scope = state.broadcast.scope;
+      if (scope && scope.kind !== 'selector' && state.workspace !== previous.workspace) {
+        if (broadcastTargets(state, deps.labelsOf).length === 0) state.disarmBroadcast('its panes were closed');
       }
     });
     this.subscriptions.add(toDisposable(unsubscribe));
