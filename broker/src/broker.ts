@@ -1,3 +1,4 @@
+import { constants as cryptoConstants } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -260,8 +261,15 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       allowedOrigins,
     });
 
+    // No session tickets: agents never resume a TLS session (each link is a fresh handshake),
+    // and the tickets sent after every handshake cost ~20 KB per idle link (docs/BENCHMARKS.md).
     const agentServer = createHttpsServer(
-      { ...tls.agentContext(), requestCert: true, rejectUnauthorized: true },
+      {
+        ...tls.agentContext(),
+        requestCert: true,
+        rejectUnauthorized: true,
+        secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
+      },
       agentListenerRequest,
     );
     servers.push(agentServer);

@@ -60,14 +60,25 @@ export function createUpgradeHandler(deps: UpgradeDeps): {
     handleProtocols: selectConsoleProtocol,
   });
 
+  /**
+   * Until ws owns the socket, a reset by the peer must not become an uncaught
+   * error. One listener for all sockets, made out here: a closure made per
+   * upgrade would share the upgrade's scope and keep its request (headers,
+   * head buffer) alive for as long as the link lives.
+   */
+  const onEarlySocketError = (error: Error) => deps.log.debug({ err: error.message }, 'upgrade socket error');
+
+  /** ws listens for the socket's errors once it owns it. */
   const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, then: (ws: WebSocket) => void) =>
-    wss.handleUpgrade(req, socket, head, then);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.off('error', onEarlySocketError);
+      then(ws);
+    });
 
   const onUpgrade =
     (listener: ListenerKind): UpgradeListener =>
     (req, socket, head) => {
-      // Until ws owns the socket, a reset by the peer must not become an uncaught error.
-      socket.on('error', (error) => deps.log.debug({ err: error.message }, 'upgrade socket error'));
+      socket.on('error', onEarlySocketError);
       try {
         const path = requestPath(req.url);
         const served = listener === 'agent' ? AGENT_PATH : CONSOLE_PATH;

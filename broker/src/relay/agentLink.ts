@@ -37,7 +37,8 @@ export class AgentLink {
     /** When the certificate this link stands on expires; a renewal on the link moves it. */
     public certificateNotAfter: number,
   ) {
-    this.link = new Link(ws, relay.options, relay.log.child({ link: 'agent', machine: machine.name }), {
+    const logging = { parent: relay.log, bindings: { link: 'agent', machine: machine.name } };
+    this.link = new Link(ws, relay.linkSweep, logging, {
       onText: (text) => this.onText(text),
       onBinary: (bytes) => this.onBinary(bytes),
       onClose: (code, reason) => relay.agentClosed(this, code, reason),

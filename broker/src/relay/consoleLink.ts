@@ -38,8 +38,8 @@ export class ConsoleLink {
   ) {
     this.link = new Link(
       ws,
-      relay.options,
-      relay.log.child({ link: 'console', operator: operator.name }),
+      relay.linkSweep,
+      { parent: relay.log, bindings: { link: 'console', operator: operator.name } },
       {
         onText: (text) => this.onText(text),
         onBinary: (bytes) => this.onBinary(bytes),
@@ -79,7 +79,7 @@ export class ConsoleLink {
       const hello = this.link.acceptHello(text, decoded, 'console');
       if (hello) {
         this.link.send(this.relay.welcome(this.operator.name));
-        this.link.log.info({ software: hello.software, role: this.operator.role }, 'console connected');
+        this.link.info({ software: hello.software, role: this.operator.role }, 'console connected');
       }
       return;
     }

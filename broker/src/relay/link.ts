@@ -16,6 +16,7 @@ import {
 import type { Result } from '../../../common/result';
 import type { Logger } from '../../../node-common/logger';
 import { LinkWriteBatch } from '../../../node-common/linkWriteBatch';
+import type { LinkSweep, SweptLink } from './linkSweep';
 
 export interface LinkTimings {
   /** A link without a valid hello after this long is closed with 4001. */
@@ -41,6 +42,12 @@ export interface LinkHandlers {
   onClose(code: number, reason: string): void;
 }
 
+/** Where a link logs: its lines carry `bindings` (which link, whose). */
+export interface LinkLogging {
+  parent: Logger;
+  bindings: Record<string, string>;
+}
+
 /** After close() the peer gets this long to finish the closing handshake before the socket is destroyed. */
 const CLOSE_GRACE_MS = 2_000;
 
@@ -55,37 +62,45 @@ function shortReason(reason: string): string {
  * It knows nothing about channels; AgentLink and ConsoleLink do. Every
  * handler runs inside a try/catch, so no input can crash the broker.
  */
-export class Link<Out extends { type: string }> {
+export class Link<Out extends { type: string }> implements SweptLink {
   private closed = false;
   private invalidFrames = 0;
-  private lastHeard = Date.now();
-  private helloTimer: NodeJS.Timeout | undefined;
-  private pingTimer: NodeJS.Timeout | undefined;
-  private silenceTimer: NodeJS.Timeout | undefined;
+  private readonly openedAt = Date.now();
+  private lastHeard = this.openedAt;
+  /** Each link pings on its own phase (when it opened), so the pings of many links stay spread out. */
+  private nextPingAt: number;
   private killTimer: NodeJS.Timeout | undefined;
   private greeted = false;
+  private logger: Logger | undefined;
   /** The frames sent by one callback (a broadcast's fan-out, the output relayed from one read) go out in one write. */
   private readonly writes: LinkWriteBatch;
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly timings: LinkTimings,
-    readonly log: Logger,
+    private readonly sweeper: LinkSweep,
+    private readonly logging: LinkLogging,
     private readonly handlers: LinkHandlers,
     private readonly replyLimit?: ReplyLimit,
   ) {
     this.writes = new LinkWriteBatch(ws);
+    this.nextPingAt = this.openedAt + sweeper.timings.heartbeatIntervalMs;
     ws.on('message', (data: RawData, isBinary: boolean) => this.guard('message', () => this.onMessage(data, isBinary)));
     ws.on('pong', () => (this.lastHeard = Date.now()));
     ws.on('ping', () => (this.lastHeard = Date.now()));
     ws.on('error', (error: Error) => this.log.info({ err: error.message }, 'link error'));
     ws.on('close', (code: number, reason: Buffer) => this.finish(code, reason.toString('utf8')));
-    this.helloTimer = setTimeout(
-      () => this.close(CloseCode.HELLO_REQUIRED, `no hello within ${timings.helloTimeoutMs} ms`),
-      timings.helloTimeoutMs,
-    );
-    this.pingTimer = setInterval(() => this.guard('ping', () => this.ws.ping()), timings.heartbeatIntervalMs);
-    this.armSilenceTimer(timings.heartbeatTimeoutMs);
+    sweeper.add(this);
+  }
+
+  /** Made when first used: a pino child costs about 370 bytes on each of thousands of idle links. */
+  get log(): Logger {
+    return (this.logger ??= this.logging.parent.child(this.logging.bindings));
+  }
+
+  /** An info line with the link's bindings, without making its logger (most links only log coming and going). */
+  info(fields: Record<string, unknown>, msg: string): void {
+    if (this.logger) this.logger.info(fields, msg);
+    else this.logging.parent.info({ ...this.logging.bindings, ...fields }, msg);
   }
 
   get isClosed(): boolean {
@@ -171,7 +186,6 @@ export class Link<Out extends { type: string }> {
       return undefined;
     }
     this.greeted = true;
-    clearTimeout(this.helloTimer);
     return hello;
   }
 
@@ -220,18 +234,21 @@ export class Link<Out extends { type: string }> {
     else this.handlers.onText(bytes.toString('utf8'));
   }
 
-  /** One timer per link, re-armed at most once per timeout, instead of one per received frame. */
-  private armSilenceTimer(delayMs: number): void {
-    this.silenceTimer = setTimeout(() => {
-      const silentFor = Date.now() - this.lastHeard;
-      if (silentFor >= this.timings.heartbeatTimeoutMs) {
-        this.log.info({ silentMs: silentFor }, 'heartbeat timeout');
-        this.guard('terminate', () => this.ws.terminate());
-        this.finish(1006, 'heartbeat timeout');
-      } else {
-        this.armSilenceTimer(this.timings.heartbeatTimeoutMs - silentFor);
-      }
-    }, delayMs);
+  /** Called by the relay's LinkSweep: the hello deadline, the silence limit and the next ping. */
+  sweep(now: number): void {
+    const { helloTimeoutMs, heartbeatIntervalMs, heartbeatTimeoutMs } = this.sweeper.timings;
+    if (!this.greeted && now - this.openedAt >= helloTimeoutMs) {
+      return this.close(CloseCode.HELLO_REQUIRED, `no hello within ${helloTimeoutMs} ms`);
+    }
+    const silentFor = now - this.lastHeard;
+    if (silentFor >= heartbeatTimeoutMs) {
+      this.log.info({ silentMs: silentFor }, 'heartbeat timeout');
+      this.guard('terminate', () => this.ws.terminate());
+      return this.finish(1006, 'heartbeat timeout');
+    }
+    if (now < this.nextPingAt) return;
+    this.nextPingAt = now + heartbeatIntervalMs;
+    this.guard('ping', () => this.ws.ping());
   }
 
   private finish(code: number, reason: string): void {
@@ -240,9 +257,7 @@ export class Link<Out extends { type: string }> {
       return;
     }
     this.closed = true;
-    clearTimeout(this.helloTimer);
-    clearInterval(this.pingTimer);
-    clearTimeout(this.silenceTimer);
+    this.sweeper.delete(this);
     this.guard('close', () => this.handlers.onClose(code, reason));
   }
 }

@@ -20,6 +20,7 @@ import type { BroadcastStepUpRule } from './broadcastStepUp';
 import { AgentLink } from './agentLink';
 import { ConsoleLink } from './consoleLink';
 import type { LinkTimings } from './link';
+import { LinkSweep } from './linkSweep';
 import type { Route } from './route';
 
 export interface RelayOptions extends LinkTimings {
@@ -67,8 +68,11 @@ export class Relay {
   private readonly links = new Set<AgentLink | ConsoleLink>();
   private closing = false;
   private readonly tokenSweep: NodeJS.Timeout;
+  /** Every link's hello deadline, pings and silence limit, on one timer. */
+  readonly linkSweep: LinkSweep;
 
   constructor(readonly options: RelayOptions) {
+    this.linkSweep = new LinkSweep(options);
     this.tokenSweep = setInterval(() => this.recheckAccess(), options.tokenRecheckIntervalMs);
     this.tokenSweep.unref();
   }
@@ -149,7 +153,7 @@ export class Relay {
       }
     });
     agent.link.send(this.welcome(machine.name));
-    agent.link.log.info({ software: hello.software, sessions: held.size }, 'agent connected');
+    agent.link.info({ software: hello.software, sessions: held.size }, 'agent connected');
   }
 
   /** Every console channel on a lost agent link is released as resumable; the machine goes offline. */
@@ -177,7 +181,7 @@ export class Relay {
       const now = this.options.now();
       this.persist('mark machine offline', () => this.store.markMachineOffline(agent.machine.id, now));
     }
-    if (agent.link.hasHello) agent.link.log.info({ code, reason }, 'agent disconnected');
+    if (agent.link.hasHello) agent.link.info({ code, reason }, 'agent disconnected');
   }
 
   /**
@@ -188,7 +192,7 @@ export class Relay {
   consoleClosed(consoleLink: ConsoleLink, code: number, reason: string): void {
     this.links.delete(consoleLink);
     for (const route of [...consoleLink.channels.values()]) this.detach(route);
-    if (consoleLink.link.hasHello) consoleLink.link.log.info({ code, reason }, 'console disconnected');
+    if (consoleLink.link.hasHello) consoleLink.link.info({ code, reason }, 'console disconnected');
   }
 
   /** Releases a console channel but keeps its session on the agent for resume. */

@@ -6,29 +6,31 @@
  * session. Bounded: a link that churns through channels forgets the oldest.
  */
 export class ReleasedChannels {
-  private readonly sessions = new Map<number, string>();
+  /** Made at the first release: most agent links sit idle and never release a channel. */
+  private sessions: Map<number, string> | undefined;
 
   constructor(private readonly capacity = 256) {}
 
   add(channel: number, sessionId: string): void {
-    this.sessions.delete(channel);
-    this.sessions.set(channel, sessionId);
-    if (this.sessions.size > this.capacity) {
-      const oldest = this.sessions.keys().next().value;
-      if (oldest !== undefined) this.sessions.delete(oldest);
+    const sessions = (this.sessions ??= new Map());
+    sessions.delete(channel);
+    sessions.set(channel, sessionId);
+    if (sessions.size > this.capacity) {
+      const oldest = sessions.keys().next().value;
+      if (oldest !== undefined) sessions.delete(oldest);
     }
   }
 
   /** The session a recently released channel carried, if remembered. */
   sessionOf(channel: number): string | undefined {
-    return this.sessions.get(channel);
+    return this.sessions?.get(channel);
   }
 
   has(channel: number): boolean {
-    return this.sessions.has(channel);
+    return this.sessions?.has(channel) ?? false;
   }
 
   delete(channel: number): void {
-    this.sessions.delete(channel);
+    this.sessions?.delete(channel);
   }
 }
