@@ -326,7 +326,7 @@ function MachineTable({
                 >
                   Terminal
                 </button>
-                <RowMenu machine={machine} onSplit={onSplit} />
+                <RowMenu machine={machine} onOpen={onOpen} onSplit={onSplit} />
               </td>
             </tr>
           ))}
@@ -336,8 +336,8 @@ function MachineTable({
   );
 }
 
-/** The row's other actions: a terminal beside the last pane, copying the name. */
-function RowMenu({ machine, onSplit }: { machine: Machine; onSplit: MachinesScreenProps['onSplit'] }) {
+/** The row's actions menu: a terminal in a new tab, beside or below the last pane; copying the name. */
+function RowMenu({ machine, onOpen, onSplit }: { machine: Machine } & Pick<MachinesScreenProps, 'onOpen' | 'onSplit'>) {
   const [open, setOpen] = useState(false);
   const id = useId();
   const pick = (action: () => void) => {
@@ -345,6 +345,7 @@ function RowMenu({ machine, onSplit }: { machine: Machine; onSplit: MachinesScre
     action();
   };
   const items = [
+    { label: 'Terminal in a new tab', disabled: !machine.online, run: () => onOpen([machine.name], 'tabs') },
     { label: 'Terminal beside the last pane', disabled: !machine.online, run: () => onSplit(machine, 'row') },
     { label: 'Terminal below the last pane', disabled: !machine.online, run: () => onSplit(machine, 'column') },
     { label: 'Copy name', disabled: false, run: () => void navigator.clipboard?.writeText(machine.name) },
