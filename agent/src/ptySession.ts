@@ -8,6 +8,7 @@ import { OutputCoalescer } from './outputCoalescer';
 import { endProcessGroup } from './processGroup';
 import { watchPtyDrain } from './ptyDrain';
 import { holdPtySlave } from './ptySessionHangup';
+import { writePtyInput } from './ptyInput';
 import { StreamTail } from '../../common/streamTail';
 
 export interface PtySessionOptions {
@@ -208,7 +209,7 @@ export class PtySession {
     if (!this.running) return;
     this.lastActivity = Date.now();
     this.inputReceived += bytes.byteLength;
-    this.term.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    writePtyInput(this.term, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 
   resize(cols: number, rows: number): void {

@@ -190,8 +190,10 @@ export function fleetTerminal(fleet, command, { link: shared, machine = fleet.ma
   const opened = link.open({ machine, ...mode, cols: 120, rows: 40 }).then((ch) => {
     channel = ch;
     ch.onData((bytes) => {
-      ch.consumed(bytes.byteLength);
+      // Consumed once the listeners have it, as a console acknowledges after its terminal parsed the bytes:
+      // an echo is timed when it arrives, not after the ack it causes was encrypted and sent.
       for (const l of listeners) l(bytes);
+      ch.consumed(bytes.byteLength);
     });
     ch.onExit(resolveExit);
     ch.onClosed(resolveExit);
