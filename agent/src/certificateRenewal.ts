@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { Backoff } from '../../common/backoff';
 import type { ErrorCode, Renewed } from '../../common/protocol';
-import { createCsr, exportPrivateKeyPem, generateKeyPair, type KeyPair, spkiPin } from '../../node-common/pki';
+import type { KeyPair } from '../../node-common/pki';
 import { certificatePeriod, writeIdentity, type AgentIdentity } from './identity';
 
 /** Renew once this share of the certificate's lifetime has passed (the issue asks for two thirds). */
@@ -11,6 +11,13 @@ const RETRY_BASE_MS = 60_000;
 const RETRY_CAP_MS = 60 * 60_000;
 /** Timers longer than this overflow Node's 32-bit delay: long waits are taken in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The X.509 library behind CSRs and pins is about a third of the agent's
+ * code and is needed only every few days: loaded at the first renewal, not
+ * held by an agent before it (docs/BENCHMARKS.md, History).
+ */
+const loadPki = () => import('../../node-common/pki');
 
 export interface RenewalLink {
   requestRenewal(csr: string): boolean;
@@ -77,6 +84,7 @@ export class CertificateRenewal {
     this.pending = undefined;
     let identity: AgentIdentity;
     try {
+      const { exportPrivateKeyPem, spkiPin } = await loadPki();
       if (spkiPin(renewed.certificate) !== spkiPin(keys.publicKey)) throw new Error('it is for another key');
       identity = {
         ...this.current,
@@ -132,6 +140,7 @@ export class CertificateRenewal {
     if (this.asking) return;
     this.asking = true;
     try {
+      const { createCsr, generateKeyPair } = await loadPki();
       const keys = await generateKeyPair();
       const csr = await createCsr(keys, this.current.machine.name);
       if (this.stopped || this.pending) return;

@@ -5,7 +5,7 @@ import { isSpkiPin } from '../../node-common/pki/pem';
 import { BrokerLink, type LinkStop } from './brokerLink';
 import { CertificateRenewal } from './certificateRenewal';
 import { describeConfig, type AgentConfig } from './config';
-import { enrol, type EnrolRefusal } from './enrol';
+import type { EnrolRefusal } from './enrol';
 import { certificatePeriod, readIdentity, writeIdentity, type AgentIdentity } from './identity';
 import { SessionManager } from './sessionManager';
 
@@ -88,6 +88,8 @@ export async function ensureEnrolled(options: EnrolOptions, log: Logger): Promis
   const endpoints = parseBrokerUrl(options.broker, '/ws/agent');
   if (!endpoints.ok) throw new AgentError(`--broker: ${endpoints.error}`);
 
+  // Enrolment code (X.509, CSRs, the trust helpers) loads only here: an agent started enrolled does not hold it.
+  const { enrol } = await import('./enrol');
   const backoff = new Backoff();
   for (;;) {
     const enrolled = await enrol({

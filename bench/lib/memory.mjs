@@ -2,6 +2,7 @@
 // session. Fleetterm only. Only the agent process counts: the shells are
 // processes of their own (their RSS is reported beside it, not added).
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { descendants, memoryOf, rssBytes } from './procStat.mjs';
 import { onCleanup } from './cleanup.mjs';
 import { connectedLink, fleetTerminal } from './fleetterm.mjs';
@@ -14,18 +15,34 @@ const OPEN_CONCURRENCY = 10;
 /** Time for the agent's allocations to settle (timers, first frames, lazy buffers) before reading RSS. */
 const SETTLE_MS = 500;
 
-/** Medians of a few reads of `pid`'s VmRSS and RssAnon, 100 ms apart, in MB. */
+/**
+ * PSS of `pid` in bytes (/proc/PID/smaps_rollup): its private pages plus its
+ * share of those it shares, such as the `node` executable's, which VmRSS
+ * counts whole in every Node process. Undefined if unreadable.
+ */
+function pssBytes(pid) {
+  try {
+    const kB = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1];
+    return kB === undefined ? undefined : Number(kB) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Medians of a few reads of `pid`'s VmRSS, RssAnon and PSS, 100 ms apart, in MB. */
 export async function steadyMemory(pid, samples = 5) {
   const rss = [];
   const anon = [];
+  const pss = [];
   for (let i = 0; i < samples; i++) {
     if (i > 0) await sleep(100);
     const memory = memoryOf(pid);
     if (memory === undefined) throw new Error(`memory: process ${pid} is gone (no /proc/${pid}/status)`);
     rss.push(memory.rss / MB);
     anon.push(memory.anon / MB);
+    pss.push((pssBytes(pid) ?? NaN) / MB);
   }
-  return { rssMB: median(rss), anonMB: median(anon) };
+  return { rssMB: median(rss), anonMB: median(anon), pssMB: median(pss) };
 }
 
 /**
@@ -64,7 +81,7 @@ async function openIdleShell(fleet, link, terms) {
  * Reads the agent's RSS with no sessions, opens `sessions` idle login
  * shells on one console link, reads it again, closes them and reads it once
  * more. Returns megabytes (10^6 bytes, as the targets of issue 6 count) and
- * the increment per session in kilobytes (10^3), of VmRSS and of RssAnon.
+ * the increment per session in kilobytes (10^3), of VmRSS, RssAnon and PSS.
  */
 export async function agentMemory(fleet, { sessions }) {
   const pid = fleet.agentPid;
@@ -91,10 +108,12 @@ export async function agentMemory(fleet, { sessions }) {
     sessions,
     baselineMB: baseline.rssMB,
     baselineAnonMB: baseline.anonMB,
+    baselinePssMB: baseline.pssMB,
     withSessionsMB: open.rssMB,
     afterCloseMB: closed.rssMB,
     perSessionKB: ((open.rssMB - baseline.rssMB) * MB) / sessions / KB,
     perSessionAnonKB: ((open.anonMB - baseline.anonMB) * MB) / sessions / KB,
+    perSessionPssKB: ((open.pssMB - baseline.pssMB) * MB) / sessions / KB,
     shellRssPerSessionKB: shells / sessions / KB,
   };
 }
