@@ -21,6 +21,7 @@ import { isolation } from './lib/isolation.mjs';
 import { intoXterm } from './lib/intoXterm.mjs';
 import { concurrency } from './lib/concurrency.mjs';
 import { idleLinks } from './lib/idleLinks.mjs';
+import { sleep } from './lib/watchFor.mjs';
 import { scaleSummary } from './lib/reportScale.mjs';
 import { latencySummary } from './lib/stats.mjs';
 import { machineInfo, summarise, renderMarkdown } from './lib/report.mjs';
@@ -185,7 +186,9 @@ function logRound(result, rounds) {
 async function runRounds(client, options) {
   const sshd = await startSshd();
   const fleet = await startFleet(client);
-  // Agent idle RSS (workload 7) before any session: connected, nothing opened yet.
+  // Agent idle RSS (workload 7) before any session: connected, nothing opened yet, after V8 has
+  // given back what starting up took (it does within 10-20 s of idling).
+  await sleep(options.quick ? 2_000 : 20_000);
   const agentIdle = { ...(await steadyMemory(fleet.agentPid, 10)), bareNode: await bareNodeMemory() };
   const systems = {
     fleetterm: (command) => fleetTerminal(fleet, command),

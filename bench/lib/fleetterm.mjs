@@ -126,7 +126,15 @@ export async function startFleet(client, { agents = 1, brokerArgs = [], maxShell
   for (const name of machines) {
     const { token: enroll, caPin } = brokerCli(['enroll-token', 'create', '--data', data, '--name', name]);
     const state = join(dir, `agent-${name}`);
-    const args = ['run', '--broker', url, '--enroll-token', enroll, '--ca-pin', caPin, '--state', state];
+    // Enrolled first, then started from its stored identity, as a service runs after its first start.
+    execFileSync(
+      process.execPath,
+      [AGENT, 'enroll', '--broker', url, '--enroll-token', enroll, '--ca-pin', caPin, '--state', state],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const args = ['run', '--broker', url, '--state', state];
     const agent = startLogged(`agent ${name}`, [AGENT, ...args, '--config', config]);
     started.push({ pid: agent.pid, connected: agent.waitForLog('connected'), stop: agent.stop });
   }

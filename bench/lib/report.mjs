@@ -74,6 +74,8 @@ export function summarise(rounds, agentIdle) {
     memory: {
       idleFreshMB: { fleetterm: agentIdle?.rssMB },
       idleFreshAnonMB: { fleetterm: agentIdle?.anonMB },
+      idleFreshPssMB: { fleetterm: agentIdle?.pssMB },
+      bareNodePssMB: { fleetterm: agentIdle?.bareNode?.pssMB },
       bareNodeMB: { fleetterm: agentIdle?.bareNode?.rssMB },
       bareNodeAnonMB: { fleetterm: agentIdle?.bareNode?.anonMB },
       baselineMB: only('memory', (m) => m.baselineMB),
@@ -205,8 +207,10 @@ ${memoryLine(
   ),
 )}
 ${memoryLine('Agent idle private memory (RssAnon), same moment (MB)', m.idleFreshAnonMB, 1)}
+${memoryLine('Agent idle proportional set size (PSS: shared pages split among their users) (MB)', m.idleFreshPssMB, 1)}
 ${memoryLine('Reference: idle empty `node` VmRSS (MB)', m.bareNodeMB, 1)}
 ${memoryLine('Reference: idle empty `node` RssAnon (MB)', m.bareNodeAnonMB, 1)}
+${memoryLine('Reference: idle empty `node` PSS (MB)', m.bareNodePssMB, 1)}
 ${memoryLine('Agent RSS without sessions at the start of a round (MB)', m.baselineMB, 1)}
 ${memoryLine(`Agent RSS with ${options.memorySessions} idle shells open (MB)`, m.withSessionsMB, 1)}
 ${memoryLine(
