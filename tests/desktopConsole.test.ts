@@ -133,6 +133,8 @@ describe.skipIf(unavailable !== undefined)('the desktop console against a broker
     page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
     await page.addInitScript(fakeDesktopApi, grant);
     await page.goto(`${appOrigin}/index.html`);
+    await expect.poll(() => page.getByTestId('broker-profile').count()).toBe(1);
+    await page.screenshot({ path: join(screenshots, 'desktop-brokers.png') });
     await page.getByRole('button', { name: 'Sign in' }).click();
     // Cross-origin: the API answers CORS for the app's origin and the console link passes the Origin check.
     await expect.poll(() => page.locator('tr[data-machine]').count(), { timeout: 15_000 }).toBe(1);

@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import { Brand } from '../Brand';
 import type { FleettermDesktopApi } from '../../common/desktopApi';
 import { describeAppInfo } from '../appInfoState';
 import { useAppInfo } from '../useAppInfo';
@@ -49,7 +50,7 @@ export function DesktopApp({ api, renderWorkspace }: DesktopAppProps) {
 function SignedIn({ session, leave }: { session: DesktopSession; leave: (notice?: string) => void }) {
   return (
     <main className="web-console web-console--wide">
-      <div className="web-console__brand">Fleetterm</div>
+      <Brand />
       <section className="card desktop-session" data-testid="desktop-signed-in">
         <p>
           Signed in to <strong>{session.brokerName}</strong> ({session.brokerUrl}) as{' '}

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { Brand } from '../Brand';
 import type { BrokerProfile, FleettermDesktopApi, ProfileList } from '../../common/desktopApi';
 import { AddBrokerForm } from './AddBrokerForm';
 import { createDesktopSession, type DesktopSession } from './desktopSession';
@@ -79,7 +80,7 @@ export function ProfilesScreen({ api, onSignedIn, notice, initial, now = Date.no
 
   return (
     <main className="web-console web-console--wide desktop-profiles">
-      <div className="web-console__brand">Fleetterm</div>
+      <Brand />
       {notice && <p className="web-console__notice">{notice}</p>}
       <section className="card" aria-labelledby="brokers-title">
         <h1 id="brokers-title">Brokers</h1>
