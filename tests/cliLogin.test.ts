@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUnavailable, launchBrowser } from './harness/browser';
 import { BIN, Fleet, runCommand } from './harness/fleet';
 import { ManagedProcess } from './harness/managedProcess';
-import { firstAdminLink, passkeyPage } from './harness/webConsole';
+import { passkeyPage, registerFirstAdmin } from './harness/webConsole';
 
 const unavailable = browserUnavailable();
 
@@ -25,9 +25,7 @@ describe.skipIf(unavailable !== undefined)('fleetterm login', () => {
     page = passkeys.page;
     await passkeys.addAuthenticator();
     // The first admin, with a passkey in this browser.
-    await page.goto(firstAdminLink(fleet));
-    await page.getByLabel('User name').fill('root-admin');
-    await page.getByRole('button', { name: 'Create passkey and register' }).click();
+    await registerFirstAdmin(page, fleet, 'root-admin');
     await page.getByTestId('signed-in-as').waitFor();
   });
 

@@ -6,12 +6,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUnavailable, launchBrowser } from './harness/browser';
 import { Fleet } from './harness/fleet';
-import { firstAdminLink, passkeyPage } from './harness/webConsole';
+import { passkeyPage, registerFirstAdmin, screenshotsDir } from './harness/webConsole';
 
 const unavailable = browserUnavailable();
 const root = join(import.meta.dirname, '..');
 const rendererDir = join(root, 'out', 'renderer');
-const screenshots = join(root, 'test-results', 'screenshots');
+const screenshots = screenshotsDir();
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
@@ -115,14 +115,7 @@ describe.skipIf(unavailable !== undefined)('the desktop console against a broker
     // The first admin registers on the broker's own page; the desktop's sign-in would hand out such a token.
     const broker = await passkeyPage(browser);
     await broker.addAuthenticator();
-    await broker.page.goto(firstAdminLink(fleet));
-    await broker.page.getByLabel('User name').fill('desk-admin');
-    const registered = broker.page.waitForResponse((response) => response.url().endsWith('/api/v1/register'));
-    await broker.page.getByRole('button', { name: 'Create passkey and register' }).click();
-    const body = (await (await registered).json()) as {
-      user: Grant['user'];
-      tokens: { accessToken: string; accessExpiresAt: number };
-    };
+    const body = await registerFirstAdmin(broker.page, fleet, 'desk-admin');
     const grant: Grant = {
       brokerUrl: fleet.url,
       accessToken: body.tokens.accessToken,

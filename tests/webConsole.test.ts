@@ -1,13 +1,12 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUnavailable, launchBrowser } from './harness/browser';
 import { Fleet } from './harness/fleet';
-import { firstAdminLink, passkeyPage } from './harness/webConsole';
+import { firstAdminLink, passkeyPage, screenshotsDir } from './harness/webConsole';
 
 const unavailable = browserUnavailable();
-const screenshots = join(import.meta.dirname, '..', 'test-results', 'screenshots');
+const screenshots = screenshotsDir();
 
 /** The first admin registers, signs out, signs in again, all with a passkey in Chromium's virtual authenticator. */
 describe.skipIf(unavailable !== undefined)('the web console', () => {
@@ -23,7 +22,6 @@ describe.skipIf(unavailable !== undefined)('the web console', () => {
     const passkeys = await passkeyPage(browser);
     ({ page, cdp } = passkeys);
     authenticatorId = await passkeys.addAuthenticator();
-    mkdirSync(screenshots, { recursive: true });
   });
 
   afterAll(async () => {

@@ -1,14 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUnavailable, launchBrowser } from './harness/browser';
 import { Fleet } from './harness/fleet';
-import { ageSignIns, firstAdminLink, passkeyPage, type PasskeyPage } from './harness/webConsole';
+import { ageSignIns, passkeyPage, registerFirstAdmin, screenshotsDir, type PasskeyPage } from './harness/webConsole';
 
 const unavailable = browserUnavailable();
-const screenshots = join(import.meta.dirname, '..', 'test-results', 'screenshots');
+const screenshots = screenshotsDir();
 
 /** What an authenticator app shows for `secret`, `aheadMs` from now (RFC 6238 defaults, as the broker uses). */
 function appCode(secret: string, aheadMs = 0): string {
@@ -37,7 +36,6 @@ describe.skipIf(unavailable !== undefined)('the account page', () => {
     fleet = await Fleet.start();
     browser = await launchBrowser();
     ({ page, cdp, addAuthenticator } = await passkeyPage(browser));
-    mkdirSync(screenshots, { recursive: true });
   });
 
   afterAll(async () => {
@@ -47,9 +45,7 @@ describe.skipIf(unavailable !== undefined)('the account page', () => {
 
   it('manages passkeys, the authenticator app, recovery codes and sign-ins', async () => {
     const laptop = await addAuthenticator('internal');
-    await page.goto(firstAdminLink(fleet));
-    await page.getByLabel('User name').fill('root-admin');
-    await page.getByRole('button', { name: 'Create passkey and register' }).click();
+    await registerFirstAdmin(page, fleet, 'root-admin');
     await page.getByRole('link', { name: /Your account/ }).click();
     await expect.poll(() => page.getByTestId('account-user').textContent()).toBe('root-admin (root-admin, admin)');
     expect(new URL(page.url()).pathname).toBe('/account');

@@ -1,17 +1,16 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUnavailable, launchBrowser } from './harness/browser';
 import { Fleet } from './harness/fleet';
-import { firstAdminLink, passkeyPage } from './harness/webConsole';
+import { passkeyPage, registerFirstAdmin, screenshotsDir } from './harness/webConsole';
 import type { ConsoleLink } from '../common/client';
 import { connectConsole } from './harness/operator';
 
 const unavailable = browserUnavailable();
 const root = resolve(import.meta.dirname, '..');
-const screenshots = join(root, 'test-results', 'screenshots');
+const screenshots = screenshotsDir();
 
 /**
  * The renderer's browser socket and ConsoleLink, bundled for the page, so
@@ -75,7 +74,6 @@ describe.skipIf(unavailable !== undefined)('the web console’s machine list', (
     const passkeys = await passkeyPage(browser, { width: 1280, height: 800 });
     page = passkeys.page;
     await passkeys.addAuthenticator();
-    mkdirSync(screenshots, { recursive: true });
   });
 
   afterAll(async () => {
@@ -85,11 +83,7 @@ describe.skipIf(unavailable !== undefined)('the web console’s machine list', (
   });
 
   it('lists the machines with their labels and online state after signing up', async () => {
-    await page.goto(firstAdminLink(fleet));
-    await page.getByLabel('User name').fill('root-admin');
-    const registered = page.waitForResponse((response) => response.url().endsWith('/api/v1/register'));
-    await page.getByRole('button', { name: 'Create passkey and register' }).click();
-    accessToken = ((await (await registered).json()) as { tokens: { accessToken: string } }).tokens.accessToken;
+    accessToken = (await registerFirstAdmin(page, fleet, 'root-admin')).tokens.accessToken;
 
     await expect.poll(rowNames).toEqual(['db-1', 'web-1', 'web-2']);
     for (const name of ['db-1', 'web-1', 'web-2']) expect(await state(name)).toBe('Online');

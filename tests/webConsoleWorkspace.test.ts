@@ -1,13 +1,12 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, CDPSession, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserUnavailable, launchBrowser } from './harness/browser';
 import { Fleet } from './harness/fleet';
-import { ageSignIns, firstAdminLink, passkeyPage } from './harness/webConsole';
+import { ageSignIns, passkeyPage, registerFirstAdmin, screenshotsDir } from './harness/webConsole';
 
 const unavailable = browserUnavailable();
-const screenshots = join(import.meta.dirname, '..', 'test-results', 'screenshots');
+const screenshots = screenshotsDir();
 
 /**
  * The workspace of issue 5 in Chromium against a real broker with three
@@ -51,7 +50,6 @@ describe.skipIf(unavailable !== undefined)('the workspace: tabs, split panes and
     const passkeys = await passkeyPage(browser, { width: 1400, height: 860 });
     ({ page, cdp } = passkeys);
     authenticatorId = await passkeys.addAuthenticator();
-    mkdirSync(screenshots, { recursive: true });
   });
 
   afterAll(async () => {
@@ -60,9 +58,7 @@ describe.skipIf(unavailable !== undefined)('the workspace: tabs, split panes and
   });
 
   it('signs up, signs out, signs in with the passkey, steps up and opens a terminal', async () => {
-    await page.goto(firstAdminLink(fleet));
-    await page.getByLabel('User name').fill('root-admin');
-    await page.getByRole('button', { name: 'Create passkey and register' }).click();
+    await registerFirstAdmin(page, fleet, 'root-admin');
     await expect.poll(() => page.getByTestId('signed-in-as').count()).toBe(1);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();

@@ -5,11 +5,9 @@ import { isMac, type CommandId } from '../../common/consoleCommands';
 import type { FleettermDesktopApi } from '../../common/desktopApi';
 import { toDisposable } from '../../common/disposable';
 import { fetchMachines } from '../console/machinesApi';
-import { createConsoleStore, type ConsoleStore } from '../console/store/consoleStore';
 import { ConsoleStoreContext } from '../console/store/useConsoleStore';
-import { persistWorkspace, restoreFrom } from '../console/workspace/persistWorkspace';
+import { openPersistedWorkspace } from '../console/workspace/persistWorkspace';
 import { Workspace } from '../console/workspace/Workspace';
-import { WorkspaceFile } from '../console/workspace/workspaceFile';
 import { setBrokerBase } from '../webConsole/brokerApi';
 import { DesktopSessionError, type DesktopSession } from './desktopSession';
 
@@ -35,18 +33,18 @@ export function DesktopWorkspace({ api, session, leave }: DesktopWorkspaceProps)
   const [ready, setReady] = useState(false);
   // A new sign-in (a step-up) gives a new token for a new sign-in session: the console link starts over with it.
   const [generation, setGeneration] = useState(0);
-  const persisted = useRef<ReturnType<typeof persistWorkspace> | undefined>(undefined);
-  const [store] = useState<ConsoleStore>(() => {
+  const [opened] = useState(() => {
     setBrokerBase(session.brokerUrl);
-    const file = new WorkspaceFile(window.localStorage, `${session.brokerUrl}#${session.user.name}`);
-    const made = createConsoleStore({
+    return openPersistedWorkspace({
+      storage: window.localStorage,
+      owner: `${session.brokerUrl}#${session.user.name}`,
       fetchMachines: () => fetchMachines(token.current),
-      settings: file.loadSettings(),
+      page: window,
+      timers: systemTimers,
     });
-    restoreFrom(made, file);
-    persisted.current = persistWorkspace(made, file, systemTimers);
-    return made;
   });
+  const store = opened.store;
+  useEffect(() => () => opened.dispose(), [opened]);
 
   // The latest `leave`, without restarting the token refresh when the parent renders.
   const leaveRef = useRef(leave);
@@ -69,15 +67,11 @@ export function DesktopWorkspace({ api, session, leave }: DesktopWorkspaceProps)
     };
     void refresh();
     const timer = window.setInterval(() => void refresh(), TOKEN_POLL_MS);
-    const flush = () => persisted.current?.flush();
-    window.addEventListener('pagehide', flush);
     return () => {
       stopped = true;
       window.clearInterval(timer);
-      window.removeEventListener('pagehide', flush);
     };
   }, [session]);
-  useEffect(() => () => persisted.current?.dispose(), []);
 
   const subscribeCommands = useCallback(
     (listener: (id: CommandId) => void) => toDisposable(api.onCommand((command) => listener(command))),

@@ -3,13 +3,13 @@ import '../console/zodCsp';
 import { Brand } from '../Brand';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { fetchMachines } from '../console/machinesApi';
-import { createConsoleStore, type ConsoleStore } from '../console/store/consoleStore';
+import type { ConsoleStore } from '../console/store/consoleStore';
 import { ConsoleStoreContext } from '../console/store/useConsoleStore';
 import { isMac } from '../../common/consoleCommands';
-import { persistWorkspace, restoreFrom } from '../console/workspace/persistWorkspace';
+import { openPersistedWorkspace } from '../console/workspace/persistWorkspace';
 import { Workspace } from '../console/workspace/Workspace';
-import { WorkspaceFile } from '../console/workspace/workspaceFile';
 import { systemTimers } from '../../common/client';
+import type { Disposable } from '../../common/disposable';
 import { AccountScreen } from './AccountScreen';
 import { brokerApi, type SignedIn } from './brokerApi';
 import { CliLoginScreen, readCliLoginRequest } from './CliLoginScreen';
@@ -56,15 +56,8 @@ export function WebConsole({ location, navigate }: WebConsoleProps) {
 
   const refresher = useRef<TokenRefresher | undefined>(undefined);
   useEffect(() => () => refresher.current?.dispose(), []);
-  const persistence = useRef<ReturnType<typeof persistWorkspace> | undefined>(undefined);
-  useEffect(() => {
-    const flush = () => persistence.current?.flush();
-    window.addEventListener('pagehide', flush);
-    return () => {
-      window.removeEventListener('pagehide', flush);
-      persistence.current?.dispose();
-    };
-  }, []);
+  const persistence = useRef<Disposable | undefined>(undefined);
+  useEffect(() => () => persistence.current?.dispose(), []);
 
   const setSignedIn = (next: SignedIn | undefined) => {
     setSignedInState(next);
@@ -85,14 +78,15 @@ export function WebConsole({ location, navigate }: WebConsoleProps) {
     persistence.current = undefined;
     store?.getState().reset();
     if (!next) return setStore(undefined);
-    const file = new WorkspaceFile(window.localStorage, `${window.location.origin}#${next.user.name}`);
-    const made = createConsoleStore({
+    const opened = openPersistedWorkspace({
+      storage: window.localStorage,
+      owner: `${window.location.origin}#${next.user.name}`,
       fetchMachines: () => fetchMachines(accessToken.current),
-      settings: file.loadSettings(),
+      page: window,
+      timers: systemTimers,
     });
-    restoreFrom(made, file);
-    persistence.current = persistWorkspace(made, file, systemTimers);
-    setStore(made);
+    persistence.current = opened;
+    setStore(opened.store);
   };
 
   const endSignIn = (why: string) => {

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import type { Fleet } from './fleet';
@@ -60,4 +61,26 @@ export function ageSignIns(fleet: Fleet): void {
   } finally {
     db.close();
   }
+}
+
+/** Where browser tests keep their screenshots (test-results/screenshots, made if missing). */
+export function screenshotsDir(): string {
+  const dir = join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** What the broker answers a registration: the new person and their sign-in's tokens. */
+export interface Registered {
+  user: { id: string; name: string; displayName: string; role: string };
+  tokens: { accessToken: string; accessExpiresAt: number };
+}
+
+/** Registers the first admin from the link the broker logged, with a passkey of `page`'s authenticator. */
+export async function registerFirstAdmin(page: Page, fleet: Fleet, name: string): Promise<Registered> {
+  await page.goto(firstAdminLink(fleet));
+  await page.getByLabel('User name').fill(name);
+  const registered = page.waitForResponse((response) => response.url().endsWith('/api/v1/register'));
+  await page.getByRole('button', { name: 'Create passkey and register' }).click();
+  return (await (await registered).json()) as Registered;
 }

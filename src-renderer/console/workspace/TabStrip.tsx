@@ -34,20 +34,14 @@ export function TabStrip({ renaming, onRenaming, onNewTab }: TabStripProps) {
   const panes = useConsoleStore((state) => state.workspace.panes);
   const activeTabId = useConsoleStore((state) => state.workspace.activeTabId);
   const rules = useConsoleStore((state) => state.settings.tabColorRules);
-  const machines = useConsoleStore((state) => state.machines.list);
+  // Tab colours follow the machines' labels: draw again when the list changes.
+  useConsoleStore((state) => state.machines.list);
   const receivers = useConsoleStore(useShallow((state) => broadcastReceivers(state, runtime.labelsOf)));
   const showTab = useConsoleStore((state) => state.showTab);
-  const closeTab = useConsoleStore((state) => state.closeTab);
   const moveTab = useConsoleStore((state) => state.moveTab);
   const renameTab = useConsoleStore((state) => state.renameTab);
   const [dragging, setDragging] = useState<string | undefined>(undefined);
-  const labelsByName = new Map(machines.map((machine) => [machine.name, machine.labels]));
 
-  const closeWithShells = (tabId: string) => {
-    const tab = tabs.find((candidate) => candidate.id === tabId);
-    for (const paneId of tab ? panesOf(tab.layout) : []) runtime.controllers.get(paneId)?.closeSession();
-    closeTab(tabId);
-  };
   const drop = (event: DragEvent, index: number) => {
     event.preventDefault();
     if (dragging) moveTab(dragging, index);
@@ -71,7 +65,7 @@ export function TabStrip({ renaming, onRenaming, onNewTab }: TabStripProps) {
           const paneIds = panesOf(tab.layout);
           const title = tabTitle(tab, panes);
           const color = tabColor(
-            paneIds.map((paneId) => labelsByName.get(panes[paneId]?.machine ?? '')),
+            paneIds.map((paneId) => runtime.labelsOf(panes[paneId]?.machine ?? '')),
             rules,
           );
           const broadcasting = paneIds.some((paneId) => receivers.includes(paneId));
@@ -142,7 +136,7 @@ export function TabStrip({ renaming, onRenaming, onNewTab }: TabStripProps) {
                 className="tab__close icon-button"
                 aria-label={`Close tab ${title}`}
                 title="Close tab and end its shells (Alt+Shift+Q)"
-                onClick={() => closeWithShells(tab.id)}
+                onClick={() => runtime.closeTab(tab.id)}
               >
                 ×
               </button>

@@ -61,7 +61,13 @@ export function Workspace(props: WorkspaceProps) {
   const [notice, setNotice] = useState<string | undefined>(undefined);
 
   const [runtime] = useState<WorkspaceRuntime>(() => {
-    const labelsOf = (machine: string) => store.getState().machines.list.find((m) => m.name === machine)?.labels;
+    // Asked for every pane at every store change while broadcast is armed: indexed once per machine list.
+    let indexed: { list: readonly Machine[]; byName: Map<string, Machine['labels']> } | undefined;
+    const labelsOf = (machine: string) => {
+      const list = store.getState().machines.list;
+      if (indexed?.list !== list) indexed = { list, byName: new Map(list.map((m) => [m.name, m.labels])) };
+      return indexed.byName.get(machine);
+    };
     const controllers = new Map<string, TerminalController>();
     const connection = new WorkspaceConnection({
       brokerOrigin,
@@ -102,7 +108,16 @@ export function Workspace(props: WorkspaceProps) {
       if (paneIds.length === 0) return state.disarmBroadcast();
       await arm({ kind: 'panes', paneIds });
     };
-    return { connection, router, controllers, labelsOf, arm, togglePane };
+    const closePane = (paneId: string) => {
+      controllers.get(paneId)?.closeSession();
+      store.getState().closePane(paneId);
+    };
+    const closeTab = (tabId: string) => {
+      const tab = store.getState().workspace.tabs.find((candidate) => candidate.id === tabId);
+      for (const paneId of tab ? panesOf(tab.layout) : []) controllers.get(paneId)?.closeSession();
+      store.getState().closeTab(tabId);
+    };
+    return { connection, router, controllers, labelsOf, arm, togglePane, closePane, closeTab };
   });
   useEffect(
     () => () => {
@@ -178,8 +193,7 @@ export function Workspace(props: WorkspaceProps) {
       if (!tab) return;
       switch (id) {
         case 'tab.close':
-          for (const paneId of panesOf(tab.layout)) runtime.controllers.get(paneId)?.closeSession();
-          return state.closeTab(tab.id);
+          return runtime.closeTab(tab.id);
         case 'tab.rename':
           return setRenaming(tab.id);
         case 'tab.moveLeft':
@@ -191,8 +205,7 @@ export function Workspace(props: WorkspaceProps) {
         case 'pane.splitDown':
           return void state.splitPane(tab.activePaneId, 'column');
         case 'pane.close':
-          runtime.controllers.get(tab.activePaneId)?.closeSession();
-          return state.closePane(tab.activePaneId);
+          return runtime.closePane(tab.activePaneId);
         case 'pane.next':
           return state.cyclePane(1);
         case 'pane.previous':

@@ -34,7 +34,6 @@ export function WorkspacePane({ paneId, rect, focused, visible, finding, onFindC
   const updatePane = useConsoleStore((state) => state.updatePane);
   const focusPane = useConsoleStore((state) => state.focusPane);
   const splitPane = useConsoleStore((state) => state.splitPane);
-  const closePane = useConsoleStore((state) => state.closePane);
   const toggleExcluded = useConsoleStore((state) => state.toggleExcluded);
   const machine = pane?.machine ?? '';
   const source = useMemo(() => runtime.connection.sourceFor(machine), [runtime, machine]);
@@ -52,10 +51,7 @@ export function WorkspacePane({ paneId, rect, focused, visible, finding, onFindC
   if (focused) classes.push('workspace-pane--focused');
   if (receiving) classes.push('workspace-pane--receiving');
   if (targeted && excluded) classes.push('workspace-pane--excluded');
-  const close = () => {
-    runtime.controllers.get(paneId)?.closeSession();
-    closePane(paneId);
-  };
+  const close = () => runtime.closePane(paneId);
 
   return (
     <section

@@ -1,8 +1,10 @@
 import type { Timers } from '../../../common/client';
 import { toDisposable, type Disposable } from '../../../common/disposable';
-import type { ConsoleStore } from '../store/consoleStore';
+import type { ApiResult } from '../../webConsole/brokerApi';
+import type { Machine } from '../machinesApi';
+import { createConsoleStore, type ConsoleStore } from '../store/consoleStore';
 import { saveWorkspace } from '../store/workspaceSlice';
-import type { WorkspaceFile } from './workspaceFile';
+import { WorkspaceFile, type KeyValueStorage } from './workspaceFile';
 
 /** Changes are written this long after the last one (a burst of title changes is one write). */
 export const SAVE_DELAY_MS = 500;
@@ -45,4 +47,35 @@ export function persistWorkspace(
 export function restoreFrom(store: ConsoleStore, file: WorkspaceFile): void {
   const saved = file.loadWorkspace();
   if (saved) store.getState().restoreWorkspace(saved);
+}
+
+export interface PersistedWorkspaceOptions {
+  storage: KeyValueStorage;
+  /** Whose workspace: the broker's origin and the person, e.g. `https://broker.example:7420#alice`. */
+  owner: string;
+  fetchMachines: () => Promise<ApiResult<{ machines: Machine[] }>>;
+  /** The page, whose `pagehide` writes what is pending at once. */
+  page: Pick<Window, 'addEventListener' | 'removeEventListener'>;
+  timers: Timers;
+}
+
+/**
+ * The console store of one sign-in, as both shells open it: the person's
+ * settings, their workspace restored, and every later change kept (also
+ * when the page goes away). dispose() writes what is pending and stops.
+ */
+export function openPersistedWorkspace(options: PersistedWorkspaceOptions): { store: ConsoleStore } & Disposable {
+  const file = new WorkspaceFile(options.storage, options.owner);
+  const store = createConsoleStore({ fetchMachines: options.fetchMachines, settings: file.loadSettings() });
+  restoreFrom(store, file);
+  const kept = persistWorkspace(store, file, options.timers);
+  const flush = () => kept.flush();
+  options.page.addEventListener('pagehide', flush);
+  return {
+    store,
+    dispose: () => {
+      options.page.removeEventListener('pagehide', flush);
+      kept.dispose();
+    },
+  };
 }

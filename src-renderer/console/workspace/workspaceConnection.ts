@@ -26,13 +26,11 @@ export class WorkspaceConnection implements Disposable {
   readonly link: ConsoleLink;
 
   constructor(private readonly options: WorkspaceConnectionOptions) {
-    // The page's own origin is '' for HTTP calls (relative URLs), the broker's elsewhere.
-    const httpBase = options.brokerOrigin === globalThis.location?.origin ? '' : options.brokerOrigin;
     this.link = new ConsoleLink({
       socketFactory: createBrowserSocketFactory({
         url: consoleSocketUrl(options.brokerOrigin),
         token: options.accessToken,
-        checkCredential: (token) => checkCredentialOverHttp(httpBase, token),
+        checkCredential: (token) => checkCredentialOverHttp(options.brokerOrigin, token),
       }),
       software: options.software ?? 'fleetterm-console/0.1',
     });

@@ -18,6 +18,10 @@ export interface WorkspaceRuntime {
   arm(scope: BroadcastScope): Promise<void>;
   /** Adds a pane to the broadcast (or takes it out), turning the current targets into chosen panes. */
   togglePane(paneId: string): Promise<void>;
+  /** Ends the pane's shell and removes the pane (its tab too when it was the last). */
+  closePane(paneId: string): void;
+  /** Ends the shells of every pane of the tab and removes it. */
+  closeTab(tabId: string): void;
 }
 
 export const WorkspaceRuntimeContext = createContext<WorkspaceRuntime | undefined>(undefined);
