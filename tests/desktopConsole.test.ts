@@ -56,7 +56,7 @@ interface Grant {
  * whose sign-in hands out a real access token; menu commands are sent
  * through `window.sendMenuCommand`.
  */
-function fakeDesktopApi(grant: Grant): void {
+function fakeDesktopApi({ grant, tokenError }: { grant: Grant; tokenError?: string }): void {
   const page = globalThis as unknown as Record<string, unknown>;
   let menu: ((command: string) => void) | undefined;
   page['sendMenuCommand'] = (command: string) => menu?.(command);
@@ -82,7 +82,8 @@ function fakeDesktopApi(grant: Grant): void {
     removeProfile: () => ok(null),
     signIn: () => ok(grant),
     cancelSignIn: () => Promise.resolve(null),
-    getAccessToken: () => ok(grant),
+    getAccessToken: () =>
+      tokenError ? Promise.resolve({ ok: false, error: { code: 'UNREACHABLE', message: tokenError } }) : ok(grant),
     signOut: () => ok(null),
     onCommand: (listener: (command: string) => void) => {
       menu = listener;
@@ -124,7 +125,7 @@ describe.skipIf(unavailable !== undefined)('the desktop console against a broker
     };
 
     page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
-    await page.addInitScript(fakeDesktopApi, grant);
+    await page.addInitScript(fakeDesktopApi, { grant });
     await page.goto(`${appOrigin}/index.html`);
     await expect.poll(() => page.getByTestId('broker-profile').count()).toBe(1);
     await page.screenshot({ path: join(screenshots, 'desktop-brokers.png') });
@@ -153,6 +154,23 @@ describe.skipIf(unavailable !== undefined)('the desktop console against a broker
       (globalThis as unknown as { sendMenuCommand(c: string): void }).sendMenuCommand('view.zoomIn'),
     );
     await page.screenshot({ path: join(screenshots, 'desktop-workspace.png') });
+  });
+
+  it('says why when main cannot hand out a token, instead of connecting forever', async () => {
+    const grant: Grant = {
+      brokerUrl: fleet.url,
+      accessToken: 'fta_unused',
+      accessExpiresAt: Date.now() + 60_000,
+      user: { id: 'u', name: 'desk-admin', displayName: '', role: 'admin' },
+    };
+    const stranded = await browser.newPage();
+    await stranded.addInitScript(fakeDesktopApi, { grant, tokenError: 'the broker cannot be reached' });
+    await stranded.goto(`${appOrigin}/index.html`);
+    await stranded.getByRole('button', { name: 'Sign in' }).click();
+    await expect
+      .poll(() => stranded.getByRole('status').last().textContent())
+      .toMatch(/Could not get a sign-in for Test broker: the broker cannot be reached\. Trying again every 20 s/);
+    await stranded.close();
   });
 });
 

@@ -31,6 +31,8 @@ const TOKEN_POLL_MS = 20_000;
 export function DesktopWorkspace({ api, session, leave }: DesktopWorkspaceProps) {
   const token = useRef('');
   const [ready, setReady] = useState(false);
+  // Why no token came from main yet (the broker unreachable, say): shown instead of a silent "Connecting…".
+  const [problem, setProblem] = useState<string | undefined>(undefined);
   // A new sign-in (a step-up) gives a new token for a new sign-in session: the console link starts over with it.
   const [generation, setGeneration] = useState(0);
   const [opened] = useState(() => {
@@ -60,9 +62,11 @@ export function DesktopWorkspace({ api, session, leave }: DesktopWorkspaceProps)
         if (stopped) return;
         token.current = next;
         setReady(true);
+        setProblem(undefined);
       } catch (error) {
         if (stopped) return;
-        if (error instanceof DesktopSessionError && error.code === 'SIGNED_OUT') leaveRef.current(error.message);
+        if (error instanceof DesktopSessionError && error.code === 'SIGNED_OUT') return leaveRef.current(error.message);
+        setProblem(error instanceof Error ? error.message : String(error));
       }
     };
     void refresh();
@@ -128,7 +132,9 @@ export function DesktopWorkspace({ api, session, leave }: DesktopWorkspaceProps)
         </ConsoleStoreContext.Provider>
       ) : (
         <p role="status" className="card__hint">
-          Connecting to {session.brokerName}…
+          {problem
+            ? `Could not get a sign-in for ${session.brokerName}: ${problem}. Trying again every ${TOKEN_POLL_MS / 1000} s; use Brokers to go back.`
+            : `Connecting to ${session.brokerName}…`}
         </p>
       )}
     </main>
