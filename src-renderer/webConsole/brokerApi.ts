@@ -2,6 +2,7 @@
 // the web console (relative URLs), from the broker a profile names in the
 // desktop app (setBrokerBase). Errors come back as { code, message } with a
 // message written for the person at the screen.
+import type { SigninTokens } from '../../common/httpApi';
 
 export interface BrokerError {
   code: string;
@@ -15,13 +16,7 @@ export interface SignedInUser {
   role: 'admin' | 'operator' | 'auditor';
 }
 
-export interface SigninTokens {
-  sessionId: string;
-  accessToken: string;
-  accessExpiresAt: number;
-  refreshToken: string;
-  expiresAt: number;
-}
+export type { SigninTokens };
 
 export interface SignedIn {
   user: SignedInUser;

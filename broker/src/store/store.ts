@@ -7,6 +7,7 @@ import type { TerminalTokenStore } from '../auth/terminal/terminalTokenStore';
 import type { SigninSessionStore } from '../auth/signin/signinSessionStore';
 import type { Result } from '../../../common/result';
 import type { SessionMode } from '../../../common/protocol';
+import type { MachineSummary } from '../../../common/httpApi';
 
 /**
  * The broker's persistent state, behind an interface so that another engine
@@ -160,19 +161,7 @@ export interface Machine {
   revokedAt: number | null;
 }
 
-/** The shape of `GET /api/v1/machines` and `fleetterm-broker machines --json`. */
-export interface MachineSummary {
-  id: string;
-  name: string;
-  labels: Labels;
-  os: string;
-  arch: string;
-  hostname: string;
-  online: boolean;
-  lastSeen: string | null;
-  /** Open sessions. */
-  sessions: number;
-}
+export type { MachineSummary };
 
 export interface AgentInfo {
   hostname: string;

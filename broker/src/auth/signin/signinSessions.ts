@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { SigninTokens } from '../../../../common/httpApi';
 import { err, ok, type Result } from '../../../../common/result';
 import { generateSecret, hashSecret, SecretPrefix } from '../secrets';
 import type { User, UserStore } from '../users/userStore';
@@ -9,14 +10,7 @@ export const ACCESS_TOKEN_TTL_MS = 15 * 60_000;
 /** A sign-in lasts this long at most, however often it is refreshed: then the person signs in again. */
 export const SIGNIN_SESSION_TTL_MS = 12 * 60 * 60_000;
 
-/** What a client holds after signing in or refreshing; shown once, stored hashed. */
-export interface SigninTokens {
-  sessionId: string;
-  accessToken: string;
-  accessExpiresAt: number;
-  refreshToken: string;
-  expiresAt: number;
-}
+export type { SigninTokens };
 
 export type SigninRefusal =
   | 'SESSION_UNKNOWN' // no such token (or a malformed one)
