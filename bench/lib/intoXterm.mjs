@@ -5,13 +5,15 @@
 // bytes from memory (the renderer's own limit), alternately.
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import react from '@vitejs/plugin-react';
-import { chromium } from 'playwright-core';
 import { build } from 'vite';
+import { launchChromium } from './chromiumPage.mjs';
 import { onCleanup } from './cleanup.mjs';
 import { benchDirectory, startFleet } from './fleetterm.mjs';
+import { cpuSeconds, cpuSince, machineCpuSeconds, treeCpu } from './procStat.mjs';
 import { median } from './stats.mjs';
 
 const PAGE_ROOT = resolve(import.meta.dirname, '../xterm');
@@ -38,21 +40,24 @@ async function servePage(dir) {
 }
 
 /** Seconds the page's main thread has been busy (CDP Performance.getMetrics, TaskDuration). */
-async function mainThreadSeconds(cdp) {
-  const { metrics } = await cdp.send('Performance.getMetrics');
+async function mainThreadSeconds(page) {
+  const { metrics } = await page.send('Performance.getMetrics');
   return metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
 }
 
-/** One run in a fresh page: resolves with the page's result and the heap left after a forced GC. */
-async function runPage(context, url) {
-  const page = await context.newPage();
+/**
+ * One run in a fresh tab, started once it has loaded: resolves with the page's result, the heap left
+ * after a forced GC, and CPU seconds per 100 MB received: Chromium's
+ * processes, the broker and agent (`transport`), and the rest of the machine
+ * (the command and its PTY, the kernel's loopback, this harness).
+ */
+async function runPage(browser, url, transportPids) {
+  const transportCpu = () => transportPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const page = await browser.newPage(url);
   try {
-    const cdp = await context.newCDPSession(page);
-    const errors = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await cdp.send('Performance.enable');
-    await page.goto(url);
-    const before = await mainThreadSeconds(cdp);
+    await page.send('Performance.enable');
+    const before = await mainThreadSeconds(page);
+    const cpuBefore = { chromium: treeCpu(browser.pid), transport: transportCpu(), machine: machineCpuSeconds() };
     let timer;
     const timeout = new Promise((_, reject) => {
       timer = setTimeout(
@@ -60,17 +65,50 @@ async function runPage(context, url) {
         RUN_TIMEOUT_MS,
       );
     });
-    const result = await Promise.race([page.evaluate('window.benchResult'), timeout]).finally(() =>
-      clearTimeout(timer),
-    );
-    if (errors.length > 0) throw new Error(`into xterm: the page failed: ${errors.join('; ')}`);
-    const busy = (await mainThreadSeconds(cdp)) - before;
-    await cdp.send('HeapProfiler.collectGarbage');
-    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-    return { ...result, heapAfterGcMB: usedSize / 1e6, mainThreadSecondsPer100MB: (busy * 100e6) / result.bytes };
+    const result = await Promise.race([page.evaluate('window.runBench()'), timeout]).finally(() => clearTimeout(timer));
+    if (page.errors.length > 0) throw new Error(`into xterm: the page failed: ${page.errors.join('; ')}`);
+    const busy = (await mainThreadSeconds(page)) - before;
+    const chromium = cpuSince(cpuBefore.chromium, treeCpu(browser.pid));
+    const transport = transportCpu() - cpuBefore.transport;
+    const machine = machineCpuSeconds() - cpuBefore.machine;
+    await page.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await page.send('Runtime.getHeapUsage');
+    const per100MB = (seconds) => (seconds * 100e6) / result.bytes;
+    return {
+      ...result,
+      heapAfterGcMB: usedSize / 1e6,
+      mainThreadSecondsPer100MB: per100MB(busy),
+      cpuSecondsPer100MB: {
+        chromium: per100MB(chromium),
+        transport: per100MB(transport),
+        rest: per100MB(Math.max(0, machine - chromium - transport)),
+      },
+    };
   } finally {
     await page.close();
   }
+}
+
+/**
+ * What these cores could carry if the pane cost no more than in the local
+ * feed: every core busy with the local feed's CPU per MB plus what the rest
+ * of the machine spent per MB in the Fleetterm runs (Chromium's network work
+ * counted as free), with the broker and agent as measured and with them
+ * free. As ratios to the local feed's rate: ceilings of the workload's ratio here.
+ */
+function ceilings(runs) {
+  const med = (get) => median(runs.map(get));
+  const cores = availableParallelism();
+  const cpu = (mode, part) => med((r) => r[mode].cpuSecondsPer100MB[part]) / 100;
+  const localPerMB = cpu('local', 'chromium') + cpu('local', 'transport') + cpu('local', 'rest');
+  const local = med((r) => r.local.mbPerSecond);
+  const ceiling = (perMB) => ({ mbPerSecond: cores / perMB, ratio: Math.min(1, cores / perMB / local) });
+  return {
+    cores,
+    cpuPerMB: { local: localPerMB, transport: cpu('fleet', 'transport'), rest: cpu('fleet', 'rest') },
+    withTransport: ceiling(localPerMB + cpu('fleet', 'transport') + cpu('fleet', 'rest')),
+    transportFree: ceiling(localPerMB + cpu('fleet', 'rest')),
+  };
 }
 
 /**
@@ -95,25 +133,24 @@ export async function intoXterm(client, { bytes, rounds }) {
   const server = await servePage(outDir);
   // The page is not the broker's own: its origin is allowed as a desktop app's would be.
   const fleet = await startFleet(client, { brokerArgs: ['--allowed-origin', server.origin] });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--enable-precise-memory-info'],
-  });
-  const unregister = onCleanup('chromium', () => browser.close());
+  const browser = await launchChromium(CHROMIUM_PATH, { width: 1000, height: 700 });
   try {
-    // The broker's certificate comes from its own CA, which this throwaway profile does not trust; TLS still runs.
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1000, height: 700 } });
     const query = (mode) =>
       new URLSearchParams({ mode, bytes: String(bytes), url: fleet.wsUrl, token: fleet.token, machine: fleet.machine });
     const runs = [];
     for (let round = 1; round <= rounds; round++) {
-      const local = await runPage(context, `${server.origin}/?${query('local')}`);
-      const real = await runPage(context, `${server.origin}/?${query('fleet')}`);
+      const local = await runPage(browser, `${server.origin}/?${query('local')}`, [
+        fleet.brokerPid,
+        ...fleet.agentPids,
+      ]);
+      const real = await runPage(browser, `${server.origin}/?${query('fleet')}`, [fleet.brokerPid, ...fleet.agentPids]);
       runs.push({ round, local, fleet: real, ratio: real.mbPerSecond / local.mbPerSecond });
       console.error(
         `into xterm round ${round}/${rounds} (${real.renderer}): Fleetterm ${real.mbPerSecond.toFixed(1)} MB/s, ` +
           `peak heap ${real.peakHeapMB.toFixed(1)} MB; local feed ${local.mbPerSecond.toFixed(1)} MB/s, ` +
-          `peak heap ${local.peakHeapMB.toFixed(1)} MB`,
+          `peak heap ${local.peakHeapMB.toFixed(1)} MB; CPU s per 100 MB: Chromium ${real.cpuSecondsPer100MB.chromium.toFixed(1)} ` +
+          `(local ${local.cpuSecondsPer100MB.chromium.toFixed(1)}), broker and agent ` +
+          `${real.cpuSecondsPer100MB.transport.toFixed(1)}, the rest ${real.cpuSecondsPer100MB.rest.toFixed(1)}`,
       );
     }
     const med = (get) => median(runs.map(get));
@@ -130,10 +167,10 @@ export async function intoXterm(client, { bytes, rounds }) {
         peakHeapMB: Math.max(...runs.map((r) => r.local.peakHeapMB)),
       },
       ratio: med((r) => r.ratio),
+      ceilings: ceilings(runs),
       runs,
     };
   } finally {
-    unregister();
     await browser.close();
     await fleet.stop();
     await server.close();

@@ -80,3 +80,22 @@ export function descendants(root) {
   }
   return found;
 }
+
+/**
+ * CPU seconds of `root` and every process below it, by pid. Processes come
+ * and go (a browser starts a renderer per site): compare two of these with `cpuSince`.
+ */
+export const treeCpu = (root) => new Map([root, ...descendants(root)].map((pid) => [pid, cpuSeconds(pid)]));
+
+/** CPU the processes of `now` (a `treeCpu`) used since `before` (one started since then: all of it). */
+export const cpuSince = (before, now) => [...now].reduce((sum, [pid, cpu]) => sum + cpu - (before.get(pid) ?? 0), 0);
+
+/** CPU seconds the whole machine has been busy, all cores (/proc/stat: everything but idle and iowait). */
+export function machineCpuSeconds() {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  return (user + nice + system + irq + softirq + steal) / TICKS;
+}
