@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { installExitGuards, runCleanup } from './lib/cleanup.mjs';
+import { floorTerminal, startNodeRelayFloor } from './lib/nodeRelayFloor.mjs';
 import { startSshd, sshTerminal } from './lib/openssh.mjs';
 import { startFleet, fleetTerminal, connectedLink } from './lib/fleetterm.mjs';
 import { keystrokeEcho, bulkOutput } from './lib/workloads.mjs';
@@ -139,7 +140,7 @@ async function openTimes(fleet, sshd, count) {
   };
 }
 
-/** Isolation (workload 10), A B: Fleetterm on separate links and on one link, then OpenSSH. */
+/** Isolation (workload 10), A B: Fleetterm on separate links and on one link, then OpenSSH, direct and through a jump host. */
 async function isolationRuns(fleet, systems, { isolationKeys: count, pauseMs }) {
   const result = {};
   result.fleetterm = await isolation(systems.fleetterm, systems.fleetterm, { count, pauseMs });
@@ -151,6 +152,7 @@ async function isolationRuns(fleet, systems, { isolationKeys: count, pauseMs }) 
     shared.dispose();
   }
   result.openssh = await isolation(systems.openssh, systems.openssh, { count, pauseMs });
+  result.opensshJump = await isolation(systems.opensshJump, systems.opensshJump, { count, pauseMs });
   return result;
 }
 
@@ -178,6 +180,15 @@ function logRound(result, rounds) {
       `isolation p99 flooded/idle ${f(iso.fleetterm.p99Ratio, 2)} (one link ${f(iso.fleettermOneLink.p99Ratio, 2)}) / ${f(iso.openssh.p99Ratio, 2)}`,
   );
   console.error(
+    `  OpenSSH through a jump host: echo p50 ${f(e.opensshJump.p50, 3)} ms, p99 ${f(e.opensshJump.p99, 3)} ms; ` +
+      `bulk ${f(b.opensshJump.mbPerSecond)} MB/s; interrupt ${f(i.opensshJump.backMs)} ms; ` +
+      `isolation p99 flooded/idle ${f(iso.opensshJump.p99Ratio, 2)}`,
+  );
+  console.error(
+    `  Node floors, TLS / WebSockets on TLS: echo p50 ${f(e.tlsFloor.p50, 3)} / ${f(e.wsFloor.p50, 3)} ms, ` +
+      `p99 ${f(e.tlsFloor.p99, 3)} / ${f(e.wsFloor.p99, 3)} ms; bulk ${f(b.tlsFloor.mbPerSecond)} / ${f(b.wsFloor.mbPerSecond)} MB/s`,
+  );
+  console.error(
     `  Fleetterm only: agent RSS ${f(m.baselineMB)} MB at round start, +${f(m.perSessionKB, 0)} KB per session; ` +
       `broadcast p99 one frame / separate frames ${fanOut}`,
   );
@@ -195,22 +206,32 @@ async function runRounds(client, options) {
     fleetterm: (command) => fleetTerminal(fleet, command),
     openssh: (command) => sshTerminal(sshd, command),
   };
-  // Warm-up (not recorded): first connections pay for page faults, JIT and caches on both sides.
-  for (const make of Object.values(systems)) await keystrokeEcho(make, { count: 20, pauseMs: options.pauseMs });
+  // OpenSSH in Fleetterm's topology (a relay in the middle), for the workloads a relay changes most.
+  const relayed = { ...systems, opensshJump: (command) => sshTerminal(sshd, command, { jump: true }) };
+  // And the floors under any Node implementation of the topology (TLS; WebSockets on TLS), for echo and bulk.
+  const tlsFloor = await startNodeRelayFloor('tls');
+  const wsFloor = await startNodeRelayFloor('ws');
+  const withFloor = {
+    ...relayed,
+    tlsFloor: (command) => floorTerminal(tlsFloor, command),
+    wsFloor: (command) => floorTerminal(wsFloor, command),
+  };
+  // Warm-up (not recorded): first connections pay for page faults, JIT and caches on every side.
+  for (const make of Object.values(withFloor)) await keystrokeEcho(make, { count: 20, pauseMs: options.pauseMs });
 
   const rounds = [];
   for (let round = 1; round <= options.rounds; round++) {
     const result = { round, echo: {}, bulk: {}, interrupt: {} };
     // Memory first: the agent has run the warm-up and the previous rounds, but holds no session.
     result.memory = { fleetterm: await agentMemory(fleet, { sessions: options.memorySessions }) };
-    for (const [name, make] of Object.entries(systems)) {
+    for (const [name, make] of Object.entries(withFloor)) {
       const { latenciesMs } = await keystrokeEcho(make, { count: options.echoKeys, pauseMs: options.pauseMs });
       result.echo[name] = { ...latencySummary(latenciesMs), latenciesMs };
     }
-    for (const [name, make] of Object.entries(systems)) {
+    for (const [name, make] of Object.entries(withFloor)) {
       result.bulk[name] = await bulkOutput(make, { inputBytes: options.bulkBytes });
     }
-    for (const [name, make] of Object.entries(systems)) {
+    for (const [name, make] of Object.entries(relayed)) {
       result.interrupt[name] = await interruptFlood(make, { floodMs: options.interruptFloodMs });
     }
     result.open = await openTimes(fleet, sshd, options.opensPerRound);
@@ -226,7 +247,7 @@ async function runRounds(client, options) {
         pauseMs: options.broadcastPauseMs,
       }),
     };
-    result.isolation = await isolationRuns(fleet, systems, options);
+    result.isolation = await isolationRuns(fleet, relayed, options);
     rounds.push(result);
     logRound(result, options.rounds);
   }

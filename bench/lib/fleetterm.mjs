@@ -20,7 +20,9 @@ const MACHINE = 'bench';
 export function startLogged(name, args, { maxFiles } = {}) {
   const child =
     maxFiles === undefined
-      ? spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn(process.execPath, [...(process.env.CHILD_NODE_FLAGS?.split(' ') ?? []), ...args], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
       : spawn('/bin/sh', ['-c', `ulimit -n ${maxFiles} && exec "$0" "$@"`, process.execPath, ...args], {
           stdio: ['ignore', 'pipe', 'pipe'],
         });

@@ -1,5 +1,7 @@
 // A private sshd on a free loopback port with throwaway keys, and `ssh -tt`
-// sessions to it driven through a local PTY, as a user would run them.
+// sessions to it driven through a local PTY, as a user would run them:
+// directly, or through the same sshd as a jump host (`ssh -J`, the topology
+// of a broker: every byte relayed by a process in the middle).
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -66,6 +68,19 @@ export async function startSshd() {
     'LogLevel INFO',
   ].join('\n');
   writeFileSync(join(dir, 'sshd_config'), `${config}\n`);
+  // The client's options in a file: \`ssh -J\` passes \`-F\` on to the ssh it starts for the jump, not \`-i\` or \`-o\`.
+  const clientConfig = [
+    'Host 127.0.0.1',
+    `  Port ${port}`,
+    '  User root',
+    `  IdentityFile ${join(dir, 'user_key')}`,
+    '  IdentitiesOnly yes',
+    '  StrictHostKeyChecking no',
+    '  UserKnownHostsFile /dev/null',
+    '  LogLevel ERROR',
+    '  BatchMode yes',
+  ].join('\n');
+  writeFileSync(join(dir, 'ssh_config'), `${clientConfig}\n`);
 
   const child = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -89,26 +104,21 @@ export async function startSshd() {
     });
     exited.then((code) => reject(new Error(`sshd exited with ${code}:\n${log}`)));
   });
-  return { port, pid: child.pid, keyPath: join(dir, 'user_key') };
+  return { port, pid: child.pid, configPath: join(dir, 'ssh_config') };
 }
 
-/** One `ssh -tt root@127.0.0.1 [command]` in a local PTY, as a bench terminal (a login shell without a command). */
-export function sshTerminal(sshd, command) {
+/**
+ * One `ssh -tt root@127.0.0.1 [command]` in a local PTY, as a bench terminal
+ * (a login shell without a command); with `jump`, through the same sshd as a
+ * jump host (`-J`: ssh starts `ssh -W` to it, whose sshd connects to the target sshd).
+ */
+export function sshTerminal(sshd, command, { jump = false } = {}) {
   const args = [
+    '-F',
+    sshd.configPath,
     '-tt',
-    '-p',
-    String(sshd.port),
-    '-i',
-    sshd.keyPath,
-    '-o',
-    'StrictHostKeyChecking=no',
-    '-o',
-    'UserKnownHostsFile=/dev/null',
-    '-o',
-    'LogLevel=ERROR',
-    '-o',
-    'BatchMode=yes',
-    'root@127.0.0.1',
+    ...(jump ? ['-J', '127.0.0.1'] : []),
+    '127.0.0.1',
     ...(command === undefined ? [] : [command]),
   ];
   const term = pty.spawn('/usr/bin/ssh', args, { name: 'xterm-256color', cols: 120, rows: 40, encoding: null });
@@ -128,8 +138,8 @@ export function sshTerminal(sshd, command) {
     write: (text) => term.write(text),
     exited,
     close,
-    /** The processes that carry the bytes: the client and sshd's per-connection processes. */
-    transportPids: () => [term.pid, ...descendantsNamed(sshd.pid, 'sshd')],
+    /** The processes that carry the bytes: the client (and its `ssh -W`) and sshd's per-connection processes. */
+    transportPids: () => [term.pid, ...descendantsNamed(term.pid, 'ssh'), ...descendantsNamed(sshd.pid, 'sshd')],
     /** Input bytes node-pty still queues for the PTY (its private write queue: best effort, 0 if it changes). */
     inputBacklog: () =>
       (term._writeStream?._writeQueue ?? []).reduce((sum, task) => sum + task.buffer.length - task.offset, 0),

@@ -36,6 +36,21 @@ export function summarise(rounds, agentIdle) {
     const s = rounds.map((r) => at(r[workload].openssh, sshGet));
     return { fleetterm: median(f), openssh: median(s), ratio: median(f.map((v, i) => v / s[i])) };
   };
+  // Against OpenSSH through a jump host (the workloads that run it): medians and the median per-round ratio;
+  // OpenSSH direct and the Node floors (echo and bulk) beside them.
+  const relayRow = (workload, get) => {
+    const of = (system) => rounds.map((r) => (r[workload][system] ? at(r[workload][system], get) : NaN));
+    const f = of('fleetterm');
+    const j = of('opensshJump');
+    return {
+      fleetterm: median(f),
+      opensshJump: median(j),
+      openssh: median(of('openssh')),
+      tlsFloor: median(of('tlsFloor')),
+      wsFloor: median(of('wsFloor')),
+      ratio: median(f.map((v, i) => v / j[i])),
+    };
+  };
   // Fleetterm-only workloads (broadcast, memory): the median over rounds of one number.
   const only = (workload, get) => ({ fleetterm: median(rounds.map((r) => get(r[workload].fleetterm))) });
   const broadcast = {};
@@ -70,6 +85,19 @@ export function summarise(rounds, agentIdle) {
     isolationOneLinkFloodedP99: row('isolation', (x) => x.flooded.p99, undefined, 'fleettermOneLink'),
     isolationOneLinkP99Ratio: row('isolation', 'p99Ratio', undefined, 'fleettermOneLink'),
     isolationFloodMBps: row('isolation', 'floodMBps'),
+    relay: rounds.every((r) => r.echo.opensshJump)
+      ? {
+          echoP50: relayRow('echo', 'p50'),
+          echoP90: relayRow('echo', 'p90'),
+          echoP99: relayRow('echo', 'p99'),
+          bulkMBps: relayRow('bulk', 'mbPerSecond'),
+          bulkCpuPer100MB: relayRow('bulk', 'cpuSecondsPer100MB'),
+          interruptBackMs: relayRow('interrupt', 'backMs'),
+          interruptBytesAfter: relayRow('interrupt', 'bytesAfterInterrupt'),
+          isolationFloodedP99: relayRow('isolation', (x) => x.flooded.p99),
+          isolationP99Ratio: relayRow('isolation', 'p99Ratio'),
+        }
+      : undefined,
     broadcast,
     memory: {
       idleFreshMB: { fleetterm: agentIdle?.rssMB },
@@ -95,6 +123,35 @@ const fmt = (v, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
 const target = (text, met) => `${text} | ${met === undefined ? 'n/a' : met ? 'yes' : '**no**'}`;
 const check = (value, ok) => (Number.isFinite(value) ? ok(value) : undefined);
 const NO_TARGET = ' | ';
+
+/** Fleetterm against OpenSSH in the same topology: through a relay in the middle. */
+function relaySection(relay) {
+  if (!relay) return '';
+  const line = (label, r, digits, better) =>
+    `| ${label} | ${fmt(r.fleetterm, digits)} | ${fmt(r.opensshJump, digits)} | ${fmt(r.ratio)} | ${fmt(r.openssh, digits)} | ` +
+    `${fmt(r.tlsFloor, digits)} | ${fmt(r.wsFloor, digits)} | ${better} |`;
+  return `## Through a relay: OpenSSH with a jump host
+
+Fleetterm always relays: agents dial out to the broker and consoles never reach a device directly, so every byte
+crosses the broker, decrypted and encrypted again. OpenSSH in that topology is \`ssh -J\`: the client starts
+\`ssh -W\` to a jump host, whose sshd connects to the target's sshd (here the same sshd twice), and the session's
+SSH runs inside the jump connection's. Same workloads, same rounds; ratio = median of per-round Fleetterm / \`ssh -J\`.
+"Node floors" (echo and bulk): the harness → a relay process → an end process → PTY, over TLS, and over WebSockets
+on TLS with \`ws\` (the design's wire), with no protocol, channels, acks or logging (\`bench/lib/nodeRelayFloor.mjs\`):
+what Node, TLS, WebSockets and two relayed hops cost before any Fleetterm code.
+
+| Measure | Fleetterm | OpenSSH via \`ssh -J\` | Ratio | OpenSSH direct | Node floor, TLS | Node floor, WebSockets | Better |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |
+${line('Keystroke echo p50 (ms)', relay.echoP50, 3, 'lower')}
+${line('Keystroke echo p90 (ms)', relay.echoP90, 3, 'lower')}
+${line('Keystroke echo p99 (ms)', relay.echoP99, 3, 'lower')}
+${line('Bulk output (MB/s, from first byte)', relay.bulkMBps, 1, 'higher')}
+${line('Bulk: transport CPU s per 100 MB', relay.bulkCpuPer100MB, 2, 'lower')}
+${line('Interrupt: Ctrl-C to shell back (ms)', relay.interruptBackMs, 1, 'lower')}
+${line('Interrupt: bytes after Ctrl-C', relay.interruptBytesAfter, 0, 'lower')}
+${line('Isolation: typing echo p99 during a flood (ms)', relay.isolationFloodedP99, 3, 'lower')}
+${line('Isolation: flooded / idle echo p99', relay.isolationP99Ratio, 2, 'lower')}`;
+}
 
 export function renderMarkdown({ machine, options, summary, rounds, scale }) {
   const s = summary;
@@ -181,6 +238,8 @@ ${line('Isolation: flood rate while typing (MB/s)', s.isolationFloodMBps, 1, 'hi
 
 Echo p99 per round: Fleetterm ${p99s('fleetterm')}; OpenSSH ${p99s('openssh')} (ms).
 
+${relaySection(s.relay)}
+
 ## Broadcast (Fleetterm only: OpenSSH has no broadcast)
 
 One key to N sessions on one console link, timed until the last session echoed it (ms, medians over rounds of
@@ -231,7 +290,9 @@ ${renderScale({ scale, options })}
 
 - **Keystroke echo**: \`stty raw -echo; exec cat\` on the remote terminal; each key is written only after the
   previous one came back. Fleetterm: a new \`ConsoleLink\` (the headless client's protocol code) → broker →
-  agent → PTY, exec mode. OpenSSH: \`ssh -tt root@127.0.0.1\` in a local PTY (node-pty) to a private sshd.
+  agent → PTY, exec mode. OpenSSH: \`ssh -tt root@127.0.0.1\` in a local PTY (node-pty) to a private sshd; through
+  a relay: \`ssh -tt -J root@127.0.0.1 root@127.0.0.1\` (the same sshd as the jump host; echo, bulk, interrupt and
+  isolation run it too). CPU of \`ssh -J\`: both \`ssh\` processes and every per-connection sshd process.
 - **Bulk output**: the consumer acknowledges every chunk at once. MB/s counts the bytes received (MB = 10^6;
   base64 lines plus the PTY's CR, about 1.37 × the input) from the first byte to an end marker. "Time to first
   byte" is the handshake: connect, authenticate, open, start the command.
