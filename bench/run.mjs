@@ -3,7 +3,8 @@
 // (issue 6). Usage: node bench/run.mjs [--quick] [--rounds N] [--pause-ms MS] [--no-build] [--only LIST]
 // Writes bench-results/latest.json (raw) and, for a full run of every workload, docs/BENCHMARKS.md
 // (summary). --quick and --only print their summary instead; --only without rounds writes
-// bench-results/only.json.
+// bench-results/only.json. To profile the broker, agents and floors it starts:
+// FLEETTERM_BENCH_NODE_FLAGS='--cpu-prof --cpu-prof-dir=DIR' (profiles written when they stop).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -13,17 +13,19 @@ const BROKER = join(root, 'broker/bin/fleetterm-broker.js');
 const AGENT = join(root, 'agent/bin/fleetterm-agent.js');
 const MACHINE = 'bench';
 
+/** Node flags for every process the harness starts, to profile them: `--cpu-prof --cpu-prof-dir=DIR`. */
+const NODE_FLAGS = process.env.FLEETTERM_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+
 /**
  * A node child whose JSON log lines can be awaited by `msg`. Stopped by cleanup.
  * `maxFiles`: its open-file limit (`ulimit -n`, through a shell that execs node, so the pid is node's).
  */
 export function startLogged(name, args, { maxFiles } = {}) {
+  const nodeArgs = [...NODE_FLAGS, ...args];
   const child =
     maxFiles === undefined
-      ? spawn(process.execPath, [...(process.env.CHILD_NODE_FLAGS?.split(' ') ?? []), ...args], {
-          stdio: ['ignore', 'pipe', 'pipe'],
-        })
-      : spawn('/bin/sh', ['-c', `ulimit -n ${maxFiles} && exec "$0" "$@"`, process.execPath, ...args], {
+      ? spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('/bin/sh', ['-c', `ulimit -n ${maxFiles} && exec "$0" "$@"`, process.execPath, ...nodeArgs], {
           stdio: ['ignore', 'pipe', 'pipe'],
         });
   const records = [];
