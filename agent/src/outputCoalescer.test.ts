@@ -29,6 +29,15 @@ describe('OutputCoalescer', () => {
     expect(frames).toHaveLength(10);
   });
 
+  it('sets no timer while output is typing-sized: windows are kept by the clock', () => {
+    for (let key = 0; key < 10; key++) {
+      coalescer.push(chunk(1));
+      vi.advanceTimersByTime(2);
+    }
+    expect(frames).toHaveLength(10);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('gathers a flood within the window into one frame, sent at the window’s tick', () => {
     coalescer.push(chunk(1));
     coalescer.push(chunk(INTERACTIVE_WINDOW_BYTES));
