@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { installExitGuards, runCleanup } from './lib/cleanup.mjs';
+import { localTerminal } from './lib/localPty.mjs';
 import { floorTerminal, startNodeRelayFloor } from './lib/nodeRelayFloor.mjs';
 import { startSshd, sshTerminal } from './lib/openssh.mjs';
 import { startFleet, fleetTerminal, connectedLink } from './lib/fleetterm.mjs';
@@ -141,7 +142,7 @@ async function openTimes(fleet, sshd, count) {
   };
 }
 
-/** Isolation (workload 10), A B: Fleetterm on separate links and on one link, then OpenSSH, direct and through a jump host. */
+/** Isolation (workload 10), A B: Fleetterm on separate links and on one link, OpenSSH direct and through a jump host, local PTYs. */
 async function isolationRuns(fleet, systems, { isolationKeys: count, pauseMs }) {
   const result = {};
   result.fleetterm = await isolation(systems.fleetterm, systems.fleetterm, { count, pauseMs });
@@ -154,6 +155,7 @@ async function isolationRuns(fleet, systems, { isolationKeys: count, pauseMs }) 
   }
   result.openssh = await isolation(systems.openssh, systems.openssh, { count, pauseMs });
   result.opensshJump = await isolation(systems.opensshJump, systems.opensshJump, { count, pauseMs });
+  result.local = await isolation(systems.local, systems.local, { count, pauseMs });
   return result;
 }
 
@@ -186,6 +188,10 @@ function logRound(result, rounds) {
       `isolation p99 flooded/idle ${f(iso.opensshJump.p99Ratio, 2)}`,
   );
   console.error(
+    `  Local PTY: echo p50 ${f(e.local.p50, 3)} ms, p99 ${f(e.local.p99, 3)} ms; bulk ${f(b.local.mbPerSecond)} MB/s; ` +
+      `interrupt ${f(i.local.backMs)} ms; isolation p99 flooded/idle ${f(iso.local.p99Ratio, 2)}`,
+  );
+  console.error(
     `  Node floors, TLS / WebSockets on TLS: echo p50 ${f(e.tlsFloor.p50, 3)} / ${f(e.wsFloor.p50, 3)} ms, ` +
       `p99 ${f(e.tlsFloor.p99, 3)} / ${f(e.wsFloor.p99, 3)} ms; bulk ${f(b.tlsFloor.mbPerSecond)} / ${f(b.wsFloor.mbPerSecond)} MB/s`,
   );
@@ -207,8 +213,13 @@ async function runRounds(client, options) {
     fleetterm: (command) => fleetTerminal(fleet, command),
     openssh: (command) => sshTerminal(sshd, command),
   };
-  // OpenSSH in Fleetterm's topology (a relay in the middle), for the workloads a relay changes most.
-  const relayed = { ...systems, opensshJump: (command) => sshTerminal(sshd, command, { jump: true }) };
+  // OpenSSH in Fleetterm's topology (a relay in the middle), and the machine's own floor (a local PTY),
+  // for the workloads a relay changes most.
+  const relayed = {
+    ...systems,
+    opensshJump: (command) => sshTerminal(sshd, command, { jump: true }),
+    local: localTerminal,
+  };
   // And the floors under any Node implementation of the topology (TLS; WebSockets on TLS), for echo and bulk.
   const tlsFloor = await startNodeRelayFloor('tls');
   const wsFloor = await startNodeRelayFloor('ws');

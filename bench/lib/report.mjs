@@ -46,6 +46,7 @@ export function summarise(rounds, agentIdle) {
       fleetterm: median(f),
       opensshJump: median(j),
       openssh: median(of('openssh')),
+      local: median(of('local')),
       tlsFloor: median(of('tlsFloor')),
       wsFloor: median(of('wsFloor')),
       ratio: median(f.map((v, i) => v / j[i])),
@@ -129,8 +130,8 @@ function relaySection(relay) {
   if (!relay) return '';
   const line = (label, r, digits, better) =>
     `| ${label} | ${fmt(r.fleetterm, digits)} | ${fmt(r.opensshJump, digits)} | ${fmt(r.ratio)} | ${fmt(r.openssh, digits)} | ` +
-    `${fmt(r.tlsFloor, digits)} | ${fmt(r.wsFloor, digits)} | ${better} |`;
-  return `## Through a relay: OpenSSH with a jump host
+    `${fmt(r.tlsFloor, digits)} | ${fmt(r.wsFloor, digits)} | ${fmt(r.local, digits)} | ${better} |`;
+  return `## In context: OpenSSH through a jump host, Node floors, a local PTY
 
 Fleetterm always relays: agents dial out to the broker and consoles never reach a device directly, so every byte
 crosses the broker, decrypted and encrypted again. OpenSSH in that topology is \`ssh -J\`: the client starts
@@ -138,10 +139,11 @@ crosses the broker, decrypted and encrypted again. OpenSSH in that topology is \
 SSH runs inside the jump connection's. Same workloads, same rounds; ratio = median of per-round Fleetterm / \`ssh -J\`.
 "Node floors" (echo and bulk): the harness → a relay process → an end process → PTY, over TLS, and over WebSockets
 on TLS with \`ws\` (the design's wire), with no protocol, channels, acks or logging (\`bench/lib/nodeRelayFloor.mjs\`):
-what Node, TLS, WebSockets and two relayed hops cost before any Fleetterm code.
+what Node, TLS, WebSockets and two relayed hops cost before any Fleetterm code. "Local PTY": the command in a PTY of
+the harness itself (\`bench/lib/localPty.mjs\`), no network and no other process: no remote terminal beats it here.
 
-| Measure | Fleetterm | OpenSSH via \`ssh -J\` | Ratio | OpenSSH direct | Node floor, TLS | Node floor, WebSockets | Better |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |
+| Measure | Fleetterm | OpenSSH via \`ssh -J\` | Ratio | OpenSSH direct | Node floor, TLS | Node floor, WebSockets | Local PTY | Better |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 ${line('Keystroke echo p50 (ms)', relay.echoP50, 3, 'lower')}
 ${line('Keystroke echo p90 (ms)', relay.echoP90, 3, 'lower')}
 ${line('Keystroke echo p99 (ms)', relay.echoP99, 3, 'lower')}
@@ -150,7 +152,21 @@ ${line('Bulk: transport CPU s per 100 MB', relay.bulkCpuPer100MB, 2, 'lower')}
 ${line('Interrupt: Ctrl-C to shell back (ms)', relay.interruptBackMs, 1, 'lower')}
 ${line('Interrupt: bytes after Ctrl-C', relay.interruptBytesAfter, 0, 'lower')}
 ${line('Isolation: typing echo p99 during a flood (ms)', relay.isolationFloodedP99, 3, 'lower')}
-${line('Isolation: flooded / idle echo p99', relay.isolationP99Ratio, 2, 'lower')}`;
+${line('Isolation: flooded / idle echo p99', relay.isolationP99Ratio, 2, 'lower')}
+
+${limits(relay)}`;
+}
+
+/** What the references say about the targets Fleetterm misses, in this run's numbers. */
+function limits(relay) {
+  const { echoP50, echoP99, isolationP99Ratio: iso, interruptBackMs: ctrlC } = relay;
+  const times = (a, b) => fmt(a / b);
+  return `- Echo: the design's wire with no Fleetterm code on it (the WebSockets floor) echoes at ${times(echoP50.wsFloor, echoP50.openssh)}× direct
+  OpenSSH at p50 and ${times(echoP99.wsFloor, echoP99.openssh)}× at p99 (plain TLS: ${times(echoP50.tlsFloor, echoP50.openssh)}×); Fleetterm at ${times(echoP50.fleetterm, echoP50.wsFloor)}× and ${times(echoP99.fleetterm, echoP99.wsFloor)}× that floor.
+- Isolation: a local PTY typed into beside a local flood has its p99 echo ${fmt(iso.local)}× its idle value: with no network and no
+  relay this machine ${iso.local > 2 ? 'misses' : 'meets'} ≤ 2× (Fleetterm ${fmt(iso.fleetterm)}×, OpenSSH ${fmt(iso.openssh)}×, \`ssh -J\` ${fmt(iso.opensshJump)}×).
+- Interrupt: a local shell is back at its prompt ${fmt(ctrlC.local, 1)} ms after Ctrl-C; Fleetterm ${fmt(ctrlC.fleetterm, 1)} ms, OpenSSH ${fmt(ctrlC.openssh, 1)} ms,
+  \`ssh -J\` ${fmt(ctrlC.opensshJump, 1)} ms.`;
 }
 
 export function renderMarkdown({ machine, options, summary, rounds, scale }) {

@@ -76,7 +76,8 @@ export async function bulkOutput(makeTerminal, { inputBytes }) {
       seconds,
       mbPerSecond: bytes / 1e6 / seconds,
       transportCpuSeconds: cpu,
-      cpuSecondsPer100MB: (cpu * 100e6) / bytes,
+      // No transport process (a local PTY): nothing to count, not zero.
+      cpuSecondsPer100MB: pids.length > 0 ? (cpu * 100e6) / bytes : NaN,
       transportProcesses: pids.length,
     };
   } finally {
