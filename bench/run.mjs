@@ -193,7 +193,8 @@ function logRound(result, rounds) {
   );
   console.error(
     `  Node floors, TLS / WebSockets on TLS: echo p50 ${f(e.tlsFloor.p50, 3)} / ${f(e.wsFloor.p50, 3)} ms, ` +
-      `p99 ${f(e.tlsFloor.p99, 3)} / ${f(e.wsFloor.p99, 3)} ms; bulk ${f(b.tlsFloor.mbPerSecond)} / ${f(b.wsFloor.mbPerSecond)} MB/s`,
+      `p99 ${f(e.tlsFloor.p99, 3)} / ${f(e.wsFloor.p99, 3)} ms; bulk ${f(b.tlsFloor.mbPerSecond)} / ${f(b.wsFloor.mbPerSecond)} MB/s; ` +
+      `interrupt ${f(i.tlsFloor.backMs)} / ${f(i.wsFloor.backMs)} ms`,
   );
   console.error(
     `  Fleetterm only: agent RSS ${f(m.baselineMB)} MB at round start, +${f(m.perSessionKB, 0)} KB per session; ` +
@@ -220,7 +221,7 @@ async function runRounds(client, options) {
     opensshJump: (command) => sshTerminal(sshd, command, { jump: true }),
     local: localTerminal,
   };
-  // And the floors under any Node implementation of the topology (TLS; WebSockets on TLS), for echo and bulk.
+  // And the floors under any Node implementation of the topology (TLS; WebSockets on TLS), for echo, bulk and interrupt.
   const tlsFloor = await startNodeRelayFloor('tls');
   const wsFloor = await startNodeRelayFloor('ws');
   const withFloor = {
@@ -243,7 +244,7 @@ async function runRounds(client, options) {
     for (const [name, make] of Object.entries(withFloor)) {
       result.bulk[name] = await bulkOutput(make, { inputBytes: options.bulkBytes });
     }
-    for (const [name, make] of Object.entries(relayed)) {
+    for (const [name, make] of Object.entries(withFloor)) {
       result.interrupt[name] = await interruptFlood(make, { floodMs: options.interruptFloodMs });
     }
     result.open = await openTimes(fleet, sshd, options.opensPerRound);

@@ -2,7 +2,7 @@
 // harness → a relay process → an end process → PTY, each hop on loopback
 // over TLS (`tls`) or over WebSockets on TLS with the `ws` library the
 // product uses (`ws`, the design's wire), and nothing else: the command as
-// the first line, then bytes both ways; no protocol, channels, acks, audit
+// the first line (none: a login shell), then bytes both ways; no protocol, channels, acks, audit
 // or logging. The end process writes input to the PTY's master fd at once,
 // as the agent does (agent/src/ptyInput.ts). What they measure is what Node,
 // TLS, WebSockets and two relayed hops cost before any product code.
@@ -130,8 +130,10 @@ async function serveEnd(transport, options) {
       head = Buffer.concat([head, chunk]);
       const newline = head.indexOf(10);
       if (newline < 0) return;
+      // Without a command, a login shell (as sshd and the agent start one).
       const { command } = JSON.parse(head.subarray(0, newline).toString('utf8'));
-      term = pty.spawn('/bin/bash', ['-c', command], { name: 'xterm-256color', cols: 120, rows: 40, encoding: null });
+      const args = command === undefined ? ['-l'] : ['-c', command];
+      term = pty.spawn('/bin/bash', args, { name: 'xterm-256color', cols: 120, rows: 40, encoding: null });
       term.onData((bytes) => {
         if (conn.send(bytes)) return;
         term.pause();
@@ -161,7 +163,7 @@ export async function startNodeRelayFloor(transport) {
   return { transport, port, ca: readFileSync(cert), pids: [relay.pid, end.pid] };
 }
 
-/** One connection through a floor as a bench terminal: `command` in a PTY on its end process. */
+/** One connection through a floor as a bench terminal: `command` (or a login shell) in a PTY on its end process. */
 export function floorTerminal(floor, command) {
   const conn = dial(floor.transport, floor.port, floor.ca);
   conn.send(Buffer.from(`${JSON.stringify({ command })}\n`));

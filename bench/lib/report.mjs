@@ -37,7 +37,7 @@ export function summarise(rounds, agentIdle) {
     return { fleetterm: median(f), openssh: median(s), ratio: median(f.map((v, i) => v / s[i])) };
   };
   // Against OpenSSH through a jump host (the workloads that run it): medians and the median per-round ratio;
-  // OpenSSH direct and the Node floors (echo and bulk) beside them.
+  // OpenSSH direct, the Node floors (echo, bulk, interrupt) and a local PTY beside them.
   const relayRow = (workload, get) => {
     const of = (system) => rounds.map((r) => (r[workload][system] ? at(r[workload][system], get) : NaN));
     const f = of('fleetterm');
@@ -142,7 +142,7 @@ Fleetterm always relays: agents dial out to the broker and consoles never reach 
 crosses the broker, decrypted and encrypted again. OpenSSH in that topology is \`ssh -J\`: the client starts
 \`ssh -W\` to a jump host, whose sshd connects to the target's sshd (here the same sshd twice), and the session's
 SSH runs inside the jump connection's. Same workloads, same rounds; ratio = median of per-round Fleetterm / \`ssh -J\`.
-"Node floors" (echo and bulk): the harness → a relay process → an end process → PTY, over TLS, and over WebSockets
+"Node floors" (echo, bulk and interrupt): the harness → a relay process → an end process → PTY, over TLS, and over WebSockets
 on TLS with \`ws\` (the design's wire), with no protocol, channels, acks or logging (\`bench/lib/nodeRelayFloor.mjs\`):
 what Node, TLS, WebSockets and two relayed hops cost before any Fleetterm code. "Local PTY": the command in a PTY of
 the harness itself (\`bench/lib/localPty.mjs\`), no network and no other process: no remote terminal beats it here.
@@ -171,7 +171,8 @@ function limits(relay) {
 - Isolation: a local PTY typed into beside a local flood has its p99 echo ${fmt(iso.local)}× its idle value: with no network and no
   relay this machine ${iso.local > 2 ? 'misses' : 'meets'} ≤ 2× (Fleetterm ${fmt(iso.fleetterm)}×, OpenSSH ${fmt(iso.openssh)}×, \`ssh -J\` ${fmt(iso.opensshJump)}×).
 - Interrupt: a local shell is back at its prompt ${fmt(ctrlC.local, 1)} ms after Ctrl-C; Fleetterm ${fmt(ctrlC.fleetterm, 1)} ms, OpenSSH ${fmt(ctrlC.openssh, 1)} ms,
-  \`ssh -J\` ${fmt(ctrlC.opensshJump, 1)} ms.`;
+  \`ssh -J\` ${fmt(ctrlC.opensshJump, 1)} ms, the Node floors ${fmt(ctrlC.tlsFloor, 1)} ms (TLS) and ${fmt(ctrlC.wsFloor, 1)} ms (WebSockets): a Node relay
+  ${ctrlC.wsFloor <= ctrlC.openssh ? 'can' : 'cannot'} be back as soon as OpenSSH here.`;
 }
 
 export function renderMarkdown({ machine, options, summary, rounds, scale }) {
