@@ -7,8 +7,8 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pty from 'node-pty';
 import { onCleanup } from './cleanup.mjs';
+import { ptyTerminal } from './localPty.mjs';
 import { descendantsNamed } from './procStat.mjs';
 
 const SSHD = '/usr/sbin/sshd';
@@ -121,27 +121,14 @@ export function sshTerminal(sshd, command, { jump = false } = {}) {
     '127.0.0.1',
     ...(command === undefined ? [] : [command]),
   ];
-  const term = pty.spawn('/usr/bin/ssh', args, { name: 'xterm-256color', cols: 120, rows: 40, encoding: null });
-  const exited = new Promise((resolve) => term.onExit(resolve));
-  const unregister = onCleanup('ssh client', () => close());
-  async function close() {
-    unregister();
-    try {
-      term.kill();
-    } catch {
-      // already gone
-    }
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-  }
+  const terminal = ptyTerminal('/usr/bin/ssh', args, 'ssh client');
   return {
-    onData: (listener) => term.onData((chunk) => listener(chunk)),
-    write: (text) => term.write(text),
-    exited,
-    close,
+    ...terminal,
     /** The processes that carry the bytes: the client (and its `ssh -W`) and sshd's per-connection processes. */
-    transportPids: () => [term.pid, ...descendantsNamed(term.pid, 'ssh'), ...descendantsNamed(sshd.pid, 'sshd')],
-    /** Input bytes node-pty still queues for the PTY (its private write queue: best effort, 0 if it changes). */
-    inputBacklog: () =>
-      (term._writeStream?._writeQueue ?? []).reduce((sum, task) => sum + task.buffer.length - task.offset, 0),
+    transportPids: () => [
+      terminal.pid,
+      ...descendantsNamed(terminal.pid, 'ssh'),
+      ...descendantsNamed(sshd.pid, 'sshd'),
+    ],
   };
 }
