@@ -137,13 +137,11 @@ export async function intoXterm(client, { bytes, rounds }) {
   try {
     const query = (mode) =>
       new URLSearchParams({ mode, bytes: String(bytes), url: fleet.wsUrl, token: fleet.token, machine: fleet.machine });
+    const transportPids = [fleet.brokerPid, ...fleet.agentPids];
     const runs = [];
     for (let round = 1; round <= rounds; round++) {
-      const local = await runPage(browser, `${server.origin}/?${query('local')}`, [
-        fleet.brokerPid,
-        ...fleet.agentPids,
-      ]);
-      const real = await runPage(browser, `${server.origin}/?${query('fleet')}`, [fleet.brokerPid, ...fleet.agentPids]);
+      const local = await runPage(browser, `${server.origin}/?${query('local')}`, transportPids);
+      const real = await runPage(browser, `${server.origin}/?${query('fleet')}`, transportPids);
       runs.push({ round, local, fleet: real, ratio: real.mbPerSecond / local.mbPerSecond });
       console.error(
         `into xterm round ${round}/${rounds} (${real.renderer}): Fleetterm ${real.mbPerSecond.toFixed(1)} MB/s, ` +
