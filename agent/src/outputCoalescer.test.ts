@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { COALESCE_MAX_BYTES, COALESCE_WINDOW_MS } from '../../common/protocol';
-import { INTERACTIVE_WINDOW_BYTES, OutputCoalescer } from './outputCoalescer';
+import { INTERACTIVE_WINDOW_BYTES, OutputCoalescer, QUIET_GAP_MS } from './outputCoalescer';
 
 const chunk = (size: number, fill = 1) => new Uint8Array(size).fill(fill);
 
@@ -63,13 +63,24 @@ describe('OutputCoalescer', () => {
 
   it('keeps the window open while output flows, one frame per tick', () => {
     coalescer.push(chunk(1));
-    for (let tick = 0; tick < 3; tick++) {
+    // A flood: a read every half millisecond, never quiet for QUIET_GAP_MS.
+    for (let read = 1; read <= 30; read++) {
+      vi.advanceTimersByTime(QUIET_GAP_MS / 2);
       coalescer.push(chunk(INTERACTIVE_WINDOW_BYTES));
-      coalescer.push(chunk(INTERACTIVE_WINDOW_BYTES));
-      vi.advanceTimersByTime(COALESCE_WINDOW_MS);
     }
-    const flood = 2 * INTERACTIVE_WINDOW_BYTES;
-    expect(frames.map((f) => f.byteLength)).toEqual([1, flood, flood, flood]);
+    vi.advanceTimersByTime(COALESCE_WINDOW_MS);
+    const reads = (n: number) => n * INTERACTIVE_WINDOW_BYTES;
+    expect(frames.map((f) => f.byteLength)).toEqual([1, reads(9), reads(10), reads(10), reads(1)]);
+  });
+
+  it('sends the first chunk after a pause at once, with what waited, and opens a new window (the prompt after Ctrl-C)', () => {
+    coalescer.push(chunk(1));
+    coalescer.push(chunk(2 * INTERACTIVE_WINDOW_BYTES));
+    expect(frames).toHaveLength(1);
+    vi.advanceTimersByTime(QUIET_GAP_MS);
+    coalescer.push(chunk(20));
+    coalescer.push(chunk(5));
+    expect(frames.map((f) => f.byteLength)).toEqual([1, 2 * INTERACTIVE_WINDOW_BYTES, 20, 5]);
   });
 
   it('flushes what waits on demand (before an exit), and sends later chunks at once after dispose', () => {
