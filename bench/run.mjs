@@ -69,6 +69,8 @@ function parseOptions() {
     pauseMs,
     bulkBytes: values.quick ? 10_000_000 : 100_000_000,
     interruptFloodMs: 1500,
+    // Single Ctrl-Cs vary 2–15 ms here: a full run takes the median of several per session.
+    interruptsPerRound: values.quick ? 1 : 3,
     opensPerRound: values.quick ? 3 : 10,
     pasteBytes: [1_000_000, values.quick ? 2_000_000 : 10_000_000],
     broadcastSizes: [10, 100],
@@ -246,7 +248,10 @@ async function runRounds(client, options) {
       result.bulk[name] = await bulkOutput(make, { inputBytes: options.bulkBytes });
     }
     for (const [name, make] of Object.entries(withFloor)) {
-      result.interrupt[name] = await interruptFlood(make, { floodMs: options.interruptFloodMs });
+      result.interrupt[name] = await interruptFlood(make, {
+        floodMs: options.interruptFloodMs,
+        count: options.interruptsPerRound,
+      });
     }
     result.open = await openTimes(fleet, sshd, options.opensPerRound);
     for (const [i, bytes] of options.pasteBytes.entries()) {

@@ -234,7 +234,7 @@ Everything above "History" is generated (run the harness again); the History sec
 - Machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB memory, Node ${machine.node}, ${machine.openssh}
 - Run: ${options.quick ? '`--quick`, ' : ''}${options.rounds} round${options.rounds === 1 ? '' : 's'} alternating Fleetterm and OpenSSH (A B A B);
   echo: ${options.echoKeys} keys per run, ${options.pauseMs} ms pause between keys; bulk: \`head -c ${options.bulkBytes} /dev/zero | base64\`;
-  interrupt: Ctrl-C after ${options.interruptFloodMs} ms of \`yes\`; open time: median of ${options.opensPerRound} opens per round;
+  interrupt: Ctrl-C after ${options.interruptFloodMs} ms of \`yes\`, ${options.interruptsPerRound} per run (their median); open time: median of ${options.opensPerRound} opens per round;
   paste: ${options.pasteBytes.map(mb).join(' and ')}; isolation: ${options.isolationKeys} keys idle and ${options.isolationKeys} during a flood;
   broadcast: ${options.broadcastSends} sends per variant and size, ${options.broadcastPauseMs} ms apart; memory: ${options.memorySessions} idle shells.
 - Fleetterm as deployed: TLS to the broker (WSS) and mutual TLS between broker and agent; OpenSSH encrypts too.
@@ -333,6 +333,8 @@ ${renderScale({ scale, options })}
 - **Interrupt**: \`yes\` in an interactive shell (Fleetterm: \`shell\` mode; OpenSSH: \`ssh -tt\` without a command),
   output acknowledged at once; after ${options.interruptFloodMs / 1000} s, Ctrl-C (0x03) and then \`echo MARK-$((1+1))\` are
   written; "back" is the time from Ctrl-C until \`MARK-2\` arrives, and the bytes are all those received in between.
+  A run repeats that ${options.interruptsPerRound} time${options.interruptsPerRound === 1 ? '' : 's'} in one session (\`MARK-3\`, …) and keeps the medians: single
+  interrupts vary several-fold here.
 - **Open time**: from asking for a login shell to its first output byte (the prompt), each closed before the next;
   Fleetterm on a \`ConsoleLink\` connected beforehand and on a fresh one (WebSocket handshake, hello, welcome
   included); OpenSSH: a fresh \`ssh -tt\` (TCP, key exchange, authentication, channel); the ratio is against OpenSSH.
