@@ -32,8 +32,12 @@ export function ptyTerminal(file, args, label) {
   };
 }
 
-/** `command` (or an interactive bash without one) in a local PTY: no process carries the bytes but the harness. */
+/**
+ * `command` (or, without one, a login bash, as sshd, the agent and the Node floors start it) in a local PTY: no
+ * process carries the bytes but the harness. The same shell on every side, so the interrupt workload's prompt
+ * (whatever the user's profile runs for it) weighs the same here.
+ */
 export function localTerminal(command) {
-  const args = command === undefined ? ['--noprofile', '--norc', '-i'] : ['-c', command];
+  const args = command === undefined ? ['-l'] : ['-c', command];
   return { ...ptyTerminal('/bin/bash', args, 'local pty'), transportPids: () => [] };
 }

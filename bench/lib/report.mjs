@@ -170,7 +170,7 @@ function limits(relay) {
   OpenSSH at p50 and ${times(echoP99.wsFloor, echoP99.openssh)}× at p99 (plain TLS: ${times(echoP50.tlsFloor, echoP50.openssh)}×); Fleetterm at ${times(echoP50.fleetterm, echoP50.wsFloor)}× and ${times(echoP99.fleetterm, echoP99.wsFloor)}× that floor.
 - Isolation: a local PTY typed into beside a local flood has its p99 echo ${fmt(iso.local)}× its idle value: with no network and no
   relay this machine ${iso.local > 2 ? 'misses' : 'meets'} ≤ 2× (Fleetterm ${fmt(iso.fleetterm)}×, OpenSSH ${fmt(iso.openssh)}×, \`ssh -J\` ${fmt(iso.opensshJump)}×).
-- Interrupt: a local shell is back at its prompt ${fmt(ctrlC.local, 1)} ms after Ctrl-C; Fleetterm ${fmt(ctrlC.fleetterm, 1)} ms, OpenSSH ${fmt(ctrlC.openssh, 1)} ms,
+- Interrupt: a local login shell (the shell every side starts) is back at its prompt ${fmt(ctrlC.local, 1)} ms after Ctrl-C; Fleetterm ${fmt(ctrlC.fleetterm, 1)} ms, OpenSSH ${fmt(ctrlC.openssh, 1)} ms,
   \`ssh -J\` ${fmt(ctrlC.opensshJump, 1)} ms, the Node floors ${fmt(ctrlC.tlsFloor, 1)} ms (TLS) and ${fmt(ctrlC.wsFloor, 1)} ms (WebSockets): the design's wire
   with no Fleetterm code on it at ${times(ctrlC.wsFloor, ctrlC.openssh)}× OpenSSH, Fleetterm at ${times(ctrlC.fleetterm, ctrlC.wsFloor)}× that floor.`;
 }
