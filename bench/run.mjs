@@ -94,7 +94,7 @@ function parseOptions() {
     // p99 of 500 keys is their 5th slowest; of 200 it would be the 2nd, too noisy to compare with the idle p99.
     isolationKeys: values.quick ? 500 : 1000,
     // Hard limits: a run that overruns them is stopped (exit 2); here a quick run takes about 2.5 minutes
-    // and a full one about 16.
+    // and a full one about 18.
     budgetMs: values.quick ? 480_000 : 2_400_000,
   };
 }
